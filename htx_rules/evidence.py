@@ -1,0 +1,361 @@
+"""Evidence checking: what a rubric may read, and in what form.
+
+Each declared field gets a validator, built once per rubric.  A value that is
+present but wrong — an unknown key, a wrong type, a negative count, a percent
+over 100, a date that does not parse, a binary float — is reported with the
+field, the value and what was expected; every problem in one
+:class:`~htx_rules.errors.EvidenceError`.  ``None`` (JSON ``null``) means the
+value was not given, the same as leaving the key out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from htx_rules import model as m
+from htx_rules.decimals import HUNDRED
+from htx_rules.errors import EvidenceError, EvidenceProblem
+from htx_rules.messages import TypeWord
+from htx_rules.result import Value
+
+# Evidence numbers are bounded so that every rubric computation stays exact
+# inside the 60-digit scoring context.
+LIMIT: Final = Decimal(10) ** 18
+MAX_DECIMALS: Final = 12
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _Problem:
+    """A validator's answer when the value is wrong (cheaper than raising)."""
+
+    __slots__ = ("args", "code", "hint", "hint_args")
+
+    def __init__(
+        self,
+        code: str,
+        hint: str | None = None,
+        hint_args: dict[str, object] | None = None,
+        **args: object,
+    ) -> None:
+        self.code = code
+        self.args = args
+        self.hint = hint
+        self.hint_args = hint_args or {}
+
+
+Validator = Callable[[object], "Value | _Problem"]
+
+
+def _as_decimal(value: object) -> Decimal | _Problem:
+    kind = type(value)
+    if kind is Decimal:
+        assert isinstance(value, Decimal)
+        if not value.is_finite():
+            return _Problem("evidence-not-finite")
+        if abs(value) >= LIMIT:
+            return _Problem("evidence-too-large", limit=LIMIT)
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
+            return _Problem("evidence-too-precise", places=MAX_DECIMALS)
+        return value
+    if kind is int:
+        assert isinstance(value, int)
+        if abs(value) >= LIMIT:
+            return _Problem("evidence-too-large", limit=LIMIT)
+        return Decimal(value)
+    if kind is float:
+        return _Problem("evidence-float", "hint-decimal-evidence")
+    if kind is bool:
+        return _Problem("evidence-wrong-type")
+    if kind is str:
+        return _Problem("evidence-wrong-type", "hint-unquote-number")
+    return _Problem("evidence-wrong-type")
+
+
+def _bounded(field: m.Field, check: Callable[[Decimal], _Problem | None]) -> Validator:
+    low, high = field.minimum, field.maximum
+    if field.type == "percent":
+        # Bounds are stored as rates (80% -> 0.8); evidence gives percentages.
+        low = None if low is None else low * HUNDRED
+        high = None if high is None else high * HUNDRED
+
+    def validate(value: object) -> Value | _Problem:
+        number = _as_decimal(value)
+        if isinstance(number, _Problem):
+            return number
+        problem = check(number)
+        if problem is not None:
+            return problem
+        if (low is not None and number < low) or (high is not None and number > high):
+            return _Problem("evidence-out-of-bounds", low=_bound_word(low), high=_bound_word(high))
+        return number
+
+    return validate
+
+
+def _bound_word(bound: Decimal | None) -> object:
+    return "…" if bound is None else bound
+
+
+def _check_count(number: Decimal) -> _Problem | None:
+    if number != number.to_integral_value():
+        return _Problem("evidence-not-whole", "hint-whole-number")
+    if number < 0:
+        return _Problem("evidence-negative")
+    return None
+
+
+def _check_percent(number: Decimal) -> _Problem | None:
+    if number < 0 or number > HUNDRED:
+        return _Problem("evidence-percent-range", "hint-percent-evidence")
+    return None
+
+
+def _check_nothing(number: Decimal) -> _Problem | None:
+    return None
+
+
+def _yes_no(value: object) -> Value | _Problem:
+    if type(value) is bool:
+        return value
+    return _Problem("evidence-wrong-type", "hint-true-false")
+
+
+def _date(value: object) -> Value | _Problem:
+    if type(value) is datetime.date:
+        return value
+    if type(value) is str:
+        assert isinstance(value, str)
+        if _ISO_DATE.fullmatch(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        return _Problem("evidence-invalid-date", "hint-date-format")
+    return _Problem("evidence-wrong-type", "hint-date-format")
+
+
+def _choice(field: m.Field) -> Validator:
+    allowed = {c.value for c in field.choices}
+    names = tuple(c.value for c in field.choices)
+
+    def validate(value: object) -> Value | _Problem:
+        if type(value) is str and value in allowed:
+            assert isinstance(value, str)
+            return value
+        if type(value) is not str:
+            return _Problem("evidence-wrong-type", values=names)
+        guess = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
+        if guess:
+            return _Problem(
+                "evidence-unknown-choice", "hint-did-you-mean", {"name": guess[0]}, values=names
+            )
+        return _Problem("evidence-unknown-choice", values=names)
+
+    return validate
+
+
+def validator_for(field: m.Field) -> Validator:
+    """The validator of one declared field."""
+    if field.type == "yes/no":
+        return _yes_no
+    if field.type == "date":
+        return _date
+    if field.type == "choice":
+        return _choice(field)
+    check = {"count": _check_count, "percent": _check_percent}.get(field.type, _check_nothing)
+    return _bounded(field, check)
+
+
+class EvidenceSchema:
+    """The evidence a rubric accepts: one validator per declared field."""
+
+    def __init__(self, fields: tuple[m.Field, ...]) -> None:
+        self.fields = {f.name: f for f in fields}
+        self.validators = {f.name: validator_for(f) for f in fields}
+
+    def validate(self, evidence: object, *, strict: bool = False) -> dict[str, Value]:
+        """Check ``evidence`` and return it in the engine's form (numbers as Decimal,
+        dates as :class:`datetime.date`, missing values left out).
+
+        Raises:
+            EvidenceError: listing every problem; with ``strict``, every
+                declared field that is missing is a problem too.
+        """
+        if not isinstance(evidence, Mapping):
+            raise EvidenceError([EvidenceProblem("", _short(evidence), "evidence-not-object")])
+        validators = self.validators
+        values: dict[str, Value] = {}
+        problems: list[EvidenceProblem] = []
+        for key, value in evidence.items():
+            validate = validators.get(key) if type(key) is str else None
+            if validate is None:
+                problems.append(self.unknown_key(key, value))
+                continue
+            if value is None:
+                continue
+            checked = validate(value)
+            if type(checked) is _Problem:
+                problems.append(
+                    EvidenceProblem(
+                        key,
+                        _short(value),
+                        checked.code,
+                        {
+                            "label": self.fields[key].label,
+                            "type": TypeWord(self.fields[key].type),
+                            **checked.args,
+                        },
+                        checked.hint,
+                        checked.hint_args,
+                    )
+                )
+            else:
+                values[key] = checked  # type: ignore[assignment]
+        if strict:
+            for name, field in self.fields.items():
+                if name not in values and not any(p.field == name for p in problems):
+                    problems.append(
+                        EvidenceProblem(name, None, "evidence-missing", {"label": field.label})
+                    )
+        if problems:
+            raise EvidenceError(problems)
+        return values
+
+    def unknown_key(self, key: object, value: object) -> EvidenceProblem:
+        name = str(key)
+        guess = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
+        if guess:
+            return EvidenceProblem(
+                name,
+                _short(value),
+                "evidence-unknown-field",
+                hint="hint-did-you-mean",
+                hint_args={"name": guess[0]},
+            )
+        return EvidenceProblem(
+            name, _short(value), "evidence-unknown-field", hint="hint-declare-field"
+        )
+
+
+def _short(value: object) -> object:
+    """A value as it is shown in a message: long texts cut."""
+    text = repr(value) if not isinstance(value, str) else value
+    if len(text) > 60:
+        return text[:57] + "…"
+    return value
+
+
+# ---------------------------------------------------------------- evidence files
+
+DOCUMENT_KEYS: Final = ("contestant", "rubric", "evidence", "note")
+
+
+@attrs.frozen
+class EvidenceDocument:
+    """One evidence file: whose evidence it is, and the values.
+
+    Attributes:
+        evidence: Field name to value, as read (not yet validated).
+        contestant: The unit's code, when the file names it.
+        rubric: The rubric id the file was written for, when it names one.
+        note: A free remark, when given.
+        source: Where it was read from.
+    """
+
+    evidence: Mapping[str, object]
+    contestant: str | None
+    rubric: str | None
+    note: str | None
+    source: str
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(name)
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def parse_evidence_json(text: str, source: str = "<string>") -> EvidenceDocument:
+    """Read an evidence file written as JSON.
+
+    The file is either an object of field values, or an object with the keys
+    ``evidence`` (the field values), and optionally ``contestant``, ``rubric``
+    and ``note``.  Numbers are read as exact decimals; ``NaN``, ``Infinity``
+    and a key given twice are errors.
+
+    Raises:
+        EvidenceError: naming the file, and the line and column of a JSON error.
+    """
+    try:
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_no_duplicates,
+        )
+    except json.JSONDecodeError as error:
+        raise EvidenceError(
+            [
+                EvidenceProblem(
+                    "",
+                    None,
+                    "evidence-json",
+                    {"line": error.lineno, "column": error.colno, "reason": error.msg},
+                )
+            ],
+            source,
+        ) from None
+    except _DuplicateKey as error:
+        raise EvidenceError(
+            [EvidenceProblem(error.key, None, "evidence-duplicate-key")], source
+        ) from None
+    except ValueError as error:
+        raise EvidenceError(
+            [EvidenceProblem("", str(error), "evidence-not-finite-json")], source
+        ) from None
+    if not isinstance(data, dict):
+        raise EvidenceError([EvidenceProblem("", _short(data), "evidence-not-object")], source)
+    if "evidence" not in data:
+        return EvidenceDocument(data, None, None, None, source)
+    problems = [
+        EvidenceProblem(key, _short(value), "evidence-document-key", {"keys": DOCUMENT_KEYS})
+        for key, value in data.items()
+        if key not in DOCUMENT_KEYS
+    ]
+    evidence = data["evidence"]
+    if not isinstance(evidence, dict):
+        problems.append(EvidenceProblem("evidence", _short(evidence), "evidence-not-object"))
+    texts: dict[str, str | None] = {}
+    for key in ("contestant", "rubric", "note"):
+        value = data.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and key == "contestant":
+            value = str(value)
+        if value is not None and not isinstance(value, str):
+            problems.append(EvidenceProblem(key, _short(value), "evidence-document-text"))
+            value = None
+        texts[key] = value
+    if problems:
+        raise EvidenceError(problems, source)
+    return EvidenceDocument(evidence, texts["contestant"], texts["rubric"], texts["note"], source)

@@ -1,0 +1,668 @@
+"""Every text htx_rules shows to people, in Vietnamese and English.
+
+Messages are looked up by a stable code (``unknown-field``), listed with their
+meaning in ``docs/errors.md``; a test keeps the two in step.  Arguments are
+formatted for the reader's language: ``Decimal`` as ``1,5`` or ``1.5``, and any
+object with a ``localize(lang)`` method by that method.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+from htx_rules.decimals import Lang, format_number
+
+# code: (Vietnamese, English)
+CATALOG: Final[dict[str, tuple[str, str]]] = {
+    # ------------------------------------------------------------ syntax
+    "syntax-character": (
+        "ký tự không hợp lệ ở đây: '{char}'",
+        "a character that does not belong here: '{char}'",
+    ),
+    "syntax-unexpected": (
+        "không mong đợi '{token}' ở đây; cần {expected}",
+        "unexpected '{token}' here; expected {expected}",
+    ),
+    "syntax-line-ends": (
+        "dòng kết thúc khi còn thiếu nội dung; cần {expected}",
+        "the line ends too early; expected {expected}",
+    ),
+    "syntax-eof": (
+        "tệp kết thúc khi còn thiếu nội dung; cần {expected}",
+        "the file ends too early; expected {expected}",
+    ),
+    "syntax-indent": (
+        "dòng này thụt lề sâu hơn dòng trên mà không mở khối mới",
+        "this line is indented deeper than the line above, which opens no block",
+    ),
+    "syntax-dedent": (
+        "thụt lề {found} dấu cách không khớp với khối nào ở trên (khối trên thụt {expected})",
+        "an indentation of {found} spaces matches no enclosing block "
+        "(the block above has {expected})",
+    ),
+    "syntax-dedent-early": (
+        "khối kết thúc khi còn thiếu nội dung; cần {expected}",
+        "the block ends too early; expected {expected}",
+    ),
+    "syntax-tab": ("dùng ký tự tab để thụt lề", "a tab character is used for indentation"),
+    "not-utf8": ("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"),
+    # ------------------------------------------------------------ tokens named in syntax errors
+    "token-NAME": ("một tên (ví dụ tên trường minh chứng)", "a name (such as an evidence field)"),
+    "token-ITEM_ID": ("một mã tiêu chí (ví dụ I.1.a)", "a criterion id (such as I.1.a)"),
+    "token-STRING": ("một nhãn trong ngoặc kép", "a label in double quotes"),
+    "token-INT": ("một số nguyên", "a whole number"),
+    "token-DECIMAL": ("một số", "a number"),
+    "token-PERCENTAGE": ("một tỷ lệ phần trăm (ví dụ 80%)", "a percentage (such as 80%)"),
+    "token-AMOUNT": (
+        "một số tiền (ví dụ 10.000.000 đồng)",
+        "an amount of money (such as 10.000.000 đồng)",
+    ),
+    "token-DATE": (
+        "một ngày (năm-tháng-ngày, ví dụ 2021-12-20)",
+        "a date (year-month-day, such as 2021-12-20)",
+    ),
+    "token-COMPARE": (
+        "một phép so sánh (>=, <=, >, <, =, !=)",
+        "a comparison (>=, <=, >, <, =, !=)",
+    ),
+    "token-ADD_OP": ("dấu + hoặc -", "+ or -"),
+    "token-MUL_OP": ("dấu * hoặc /", "* or /"),
+    "token-_ARROW": ("mũi tên ->", "an arrow ->"),
+    "token-_NL": ("xuống dòng", "the end of the line"),
+    "token-_INDENT": ("một khối thụt lề", "an indented block"),
+    "token-_DEDENT": ("bớt thụt lề (kết thúc khối)", "the end of the indented block"),
+    "token-LPAR": ("dấu (", "("),
+    "token-RPAR": ("dấu )", ")"),
+    "token-COMMA": ("dấu phẩy", "a comma"),
+    "token-COLON": ("dấu hai chấm", "a colon"),
+    "token-$END": ("hết tệp", "the end of the file"),
+    # ------------------------------------------------------------ structure
+    "empty-label": ("nhãn để trống", "the label is empty"),
+    "invalid-date": ("ngày không tồn tại: {value}", "there is no such date: {value}"),
+    "duplicate-section": (
+        "mục '{section}' đã có ở dòng {line}",
+        "the '{section}' section already appears on line {line}",
+    ),
+    "no-parts": ("bảng điểm chưa có phần nào ('part')", "the rubric has no part ('part')"),
+    "duplicate-header-item": (
+        "'{item}' đã được khai báo ở dòng {line}",
+        "'{item}' is already given on line {line}",
+    ),
+    "missing-header-item": (
+        "phần đầu bảng điểm thiếu dòng '{item}'",
+        "the rubric header has no '{item}' line",
+    ),
+    "header-positive-points": (
+        "'{item}' phải là một số dương, không có % hay đồng",
+        "'{item}' must be a positive number, without % or đồng",
+    ),
+    "period-reversed": ("ngày kết thúc trước ngày bắt đầu", "the period ends before it starts"),
+    "estimate-before-end": (
+        "ngày ước tính trước ngày kết thúc",
+        "the estimate date is before the end of the period",
+    ),
+    "unknown-language": (
+        "ngôn ngữ '{value}' không được hỗ trợ",
+        "language '{value}' is not supported",
+    ),
+    "rounding-places": (
+        "làm tròn tới {value} chữ số thập phân là quá nhiều (tối đa 10)",
+        "rounding to {value} decimals is too many (at most 10)",
+    ),
+    "choice-without-values": (
+        "trường lựa chọn 'one of' chưa liệt kê giá trị nào",
+        "the 'one of' field lists no values",
+    ),
+    "values-without-choice": (
+        "chỉ trường kiểu 'one of' mới có danh sách giá trị",
+        "only a 'one of' field has a list of values",
+    ),
+    "duplicate-option": ("'{option}' được ghi hai lần", "'{option}' is given twice"),
+    "bound-on-type": (
+        "trường kiểu {type} không có giới hạn from/to",
+        "a {type} field has no from/to bounds",
+    ),
+    "bound-unit": (
+        "giới hạn không đúng đơn vị của trường kiểu {type}",
+        "the bound is not in the unit of a {type} field",
+    ),
+    "points-unit": (
+        "điểm phải là một số, không có % hay đồng",
+        "points must be a number, without % or đồng",
+    ),
+    "prize-unit": ("tiền thưởng phải là số tiền", "a prize must be an amount of money"),
+    # ------------------------------------------------------------ meaning
+    "total-mismatch": (
+        "tổng điểm chuẩn khai báo là {total} nhưng các phần cộng lại được {sum}",
+        "the declared total is {total} but the parts add up to {sum}",
+    ),
+    "part-max-mismatch": (
+        "phần {id} có tối đa {max} điểm nhưng các tiêu chí cộng lại được {sum}",
+        "part {id} is worth {max} points but its criteria add up to {sum}",
+    ),
+    "criterion-max-mismatch": (
+        "tiêu chí {id} có tối đa {max} điểm nhưng các tiêu chí con cộng lại được {sum}",
+        "criterion {id} is worth {max} points but its sub-criteria add up to {sum}",
+    ),
+    "max-not-positive": (
+        "điểm tối đa của {id} phải lớn hơn 0",
+        "the maximum of {id} must be more than 0",
+    ),
+    "duplicate-field": (
+        "trường minh chứng '{name}' đã khai báo ở dòng {line}",
+        "evidence field '{name}' is already declared on line {line}",
+    ),
+    "duplicate-choice": (
+        "giá trị '{name}' của trường '{field}' bị lặp",
+        "value '{name}' of field '{field}' is listed twice",
+    ),
+    "choice-too-few": (
+        "trường lựa chọn '{name}' cần ít nhất hai giá trị",
+        "choice field '{name}' needs at least two values",
+    ),
+    "bounds-reversed": (
+        "giới hạn dưới của '{name}' lớn hơn giới hạn trên",
+        "the lower bound of '{name}' is above its upper bound",
+    ),
+    "bound-outside-type": (
+        "giới hạn của '{name}' nằm ngoài miền giá trị của kiểu {type}",
+        "a bound of '{name}' lies outside what a {type} can be",
+    ),
+    "bound-not-whole": (
+        "giới hạn của trường đếm '{name}' phải là số nguyên",
+        "the bounds of count field '{name}' must be whole numbers",
+    ),
+    "duplicate-contestant": (
+        "mã đơn vị '{name}' đã có ở dòng {line}",
+        "unit code '{name}' is already listed on line {line}",
+    ),
+    "duplicate-contestant-name": (
+        "tên đơn vị '{name}' đã có ở dòng {line}",
+        "unit name '{name}' is already listed on line {line}",
+    ),
+    "duplicate-part": (
+        "phần '{name}' đã có ở dòng {line}",
+        "part '{name}' already appears on line {line}",
+    ),
+    "duplicate-id": (
+        "mã '{name}' đã được dùng ở dòng {line}",
+        "id '{name}' is already used on line {line}",
+    ),
+    "requires-self": ("{id} không thể yêu cầu chính nó", "{id} cannot require itself"),
+    "unknown-item": (
+        "không có tiêu chí hay quy tắc nào mã '{name}'",
+        "there is no criterion or rule '{name}'",
+    ),
+    "unknown-part": ("không có phần nào mã '{name}'", "there is no part '{name}'"),
+    "unknown-field": ("không có trường minh chứng '{name}'", "there is no evidence field '{name}'"),
+    "unknown-choice-value": (
+        "'{name}' không phải là giá trị của trường '{field}' (các giá trị: {values})",
+        "'{name}' is not a value of field '{field}' (its values: {values})",
+    ),
+    "ambiguous-name": (
+        "'{name}' vừa là tên trường vừa là giá trị của trường '{field}'",
+        "'{name}' is both a field and a value of field '{field}'",
+    ),
+    "cycle": (
+        "các tiêu chí phụ thuộc vòng tròn: {cycle}",
+        "criteria depend on each other in a circle: {cycle}",
+    ),
+    "unit-mismatch": (
+        "không thể kết hợp {left} với {right}",
+        "cannot combine a {left} with a {right}",
+    ),
+    "compare-mismatch": (
+        "không thể so sánh {left} với {right}",
+        "cannot compare a {left} with a {right}",
+    ),
+    "compare-order": (
+        "giá trị kiểu {kind} chỉ so sánh bằng (=) hoặc khác (!=), không dùng '{op}'",
+        "a {kind} value can only be compared with = or !=, not '{op}'",
+    ),
+    "percent-literal": (
+        "so sánh tỷ lệ phần trăm với số {value} không có dấu %",
+        "a percentage is compared with the number {value}, which has no % sign",
+    ),
+    "arithmetic-type": (
+        "không thể dùng giá trị kiểu {kind} trong phép '{op}'",
+        "a {kind} value cannot be used in '{op}'",
+    ),
+    "call-arity": (
+        "hàm {function} nhận {expected} đối số, ở đây có {count}",
+        "{function} takes {expected} arguments, here it has {count}",
+    ),
+    "round-places": (
+        "số chữ số làm tròn phải là số nguyên từ 0 đến 10",
+        "the number of decimals to round to must be a whole number from 0 to 10",
+    ),
+    "points-not-number": (
+        "điểm phải là một số, ở đây là {kind}",
+        "points must be a number; this is a {kind}",
+    ),
+    "expected-number": ("cần một số, ở đây là {kind}", "a number is needed here; this is a {kind}"),
+    "expected-condition": (
+        "cần một điều kiện đúng/sai, ở đây là {kind}",
+        "a yes/no condition is needed here; this is a {kind}",
+    ),
+    "no-deadline": (
+        "dùng 'deadline' nhưng phần đầu bảng điểm chưa khai báo hạn nộp",
+        "'deadline' is used but the rubric header declares none",
+    ),
+    "step-size": (
+        "bậc thiếu hụt phải là một tỷ lệ lớn hơn 0% và không quá 100%",
+        "the shortfall step must be a percentage above 0% and at most 100%",
+    ),
+    "by-yes-no": ("'by' không dùng với trường có/không", "'by' is not used with a yes/no value"),
+    "choice-not-covered": (
+        "chưa cho điểm các giá trị {values} của trường '{field}'",
+        "values {values} of field '{field}' are given no points",
+    ),
+    "arm-after-otherwise": (
+        "dòng này nằm sau 'otherwise' nên không bao giờ được xét",
+        "this line comes after 'otherwise' and can never be reached",
+    ),
+    "threshold-on-choice": (
+        "trường lựa chọn không dùng ngưỡng so sánh",
+        "a choice field takes no comparison thresholds",
+    ),
+    "choice-arm-on-number": (
+        "giá trị kiểu {kind} cần ngưỡng so sánh (ví dụ >= 80% -> 10), không phải tên giá trị",
+        "a {kind} value needs comparison thresholds (such as >= 80% -> 10), not value names",
+    ),
+    "duplicate-choice-arm": (
+        "giá trị '{name}' đã được cho điểm ở dòng trên",
+        "value '{name}' is already given points above",
+    ),
+    "place-order": (
+        "hạng {rank} không đúng thứ tự; cần hạng {expected}",
+        "place {rank} is out of order; place {expected} was expected",
+    ),
+    "duplicate-place": ("một hạng được khai báo hai lần", "a place is declared twice"),
+    "minimum-too-high": (
+        "điểm tối thiểu {minimum} cao hơn tổng điểm chuẩn {total}",
+        "the minimum score {minimum} is above the total of {total}",
+    ),
+    "no-section": ("bảng điểm không có mục '{section}'", "the rubric has no '{section}' section"),
+    "tie-direction": (
+        "không thể xếp '{direction}' theo trường '{name}' kiểu {type}",
+        "cannot break ties by '{direction}' on field '{name}' of type {type}",
+    ),
+    "unknown-contestant": (
+        "đơn vị '{value}' không có trong danh sách của bảng điểm ({known})",
+        "unit '{value}' is not listed in the rubric ({known})",
+    ),
+    # ------------------------------------------------------------ evidence
+    "evidence-invalid": ("minh chứng có {count} lỗi", "the evidence has {count} problem(s)"),
+    "evidence-not-object": (
+        "minh chứng phải là một bảng tên trường → giá trị, không phải '{value}'",
+        "evidence must be a mapping of field names to values, not '{value}'",
+    ),
+    "evidence-unknown-field": (
+        "'{field}': bảng điểm không có trường minh chứng này",
+        "'{field}': the rubric has no such evidence field",
+    ),
+    "evidence-wrong-type": (
+        "'{field}' ({label}): giá trị '{value}' không phải {type}",
+        "'{field}' ({label}): value '{value}' is not a {type}",
+    ),
+    "evidence-float": (
+        "'{field}' ({label}): giá trị '{value}' là số thực nhị phân (float), có thể sai số",
+        "'{field}' ({label}): value '{value}' is a binary float, which cannot be exact",
+    ),
+    "evidence-not-finite": (
+        "'{field}' ({label}): giá trị '{value}' không phải một số hữu hạn",
+        "'{field}' ({label}): value '{value}' is not a finite number",
+    ),
+    "evidence-too-large": (
+        "'{field}' ({label}): giá trị '{value}' quá lớn (phải nhỏ hơn {limit})",
+        "'{field}' ({label}): value '{value}' is too large (must be below {limit})",
+    ),
+    "evidence-too-precise": (
+        "'{field}' ({label}): giá trị '{value}' có quá {places} chữ số thập phân",
+        "'{field}' ({label}): value '{value}' has more than {places} decimals",
+    ),
+    "evidence-not-whole": (
+        "'{field}' ({label}): giá trị '{value}' không phải số nguyên",
+        "'{field}' ({label}): value '{value}' is not a whole number",
+    ),
+    "evidence-negative": (
+        "'{field}' ({label}): giá trị '{value}' âm, trong khi số đếm phải từ 0 trở lên",
+        "'{field}' ({label}): value '{value}' is negative; a count is 0 or more",
+    ),
+    "evidence-percent-range": (
+        "'{field}' ({label}): tỷ lệ '{value}' phải từ 0 đến 100",
+        "'{field}' ({label}): percentage '{value}' must be from 0 to 100",
+    ),
+    "evidence-out-of-bounds": (
+        "'{field}' ({label}): giá trị '{value}' nằm ngoài khoảng {low} – {high}",
+        "'{field}' ({label}): value '{value}' is outside {low} – {high}",
+    ),
+    "evidence-invalid-date": (
+        "'{field}' ({label}): '{value}' không phải ngày hợp lệ",
+        "'{field}' ({label}): '{value}' is not a valid date",
+    ),
+    "evidence-unknown-choice": (
+        "'{field}' ({label}): '{value}' không phải một trong các giá trị {values}",
+        "'{field}' ({label}): '{value}' is not one of {values}",
+    ),
+    "evidence-json": (
+        "tệp JSON không hợp lệ ở dòng {line}, cột {column}: {reason}",
+        "invalid JSON at line {line}, column {column}: {reason}",
+    ),
+    "evidence-duplicate-key": (
+        "khóa '{field}' xuất hiện hai lần trong tệp; chỉ được ghi một lần",
+        "key '{field}' appears twice in the file; give it once",
+    ),
+    "evidence-not-finite-json": (
+        "tệp chứa giá trị '{value}' không phải số hữu hạn",
+        "the file holds '{value}', which is not a finite number",
+    ),
+    "evidence-document-key": (
+        "khóa '{field}' không được dùng ở cấp ngoài cùng; chỉ dùng {keys}",
+        "key '{field}' is not allowed at the top level; use only {keys}",
+    ),
+    "evidence-document-text": (
+        "'{field}' phải là một chuỗi văn bản, không phải '{value}'",
+        "'{field}' must be a text string, not '{value}'",
+    ),
+    "rubric-mismatch": (
+        "tệp minh chứng viết cho bảng điểm '{value}', không phải '{expected}'",
+        "the evidence file is written for rubric '{value}', not '{expected}'",
+    ),
+    "evidence-missing": (
+        "'{field}' ({label}): thiếu minh chứng (chế độ nghiêm ngặt)",
+        "'{field}' ({label}): no value given (strict mode)",
+    ),
+    # ------------------------------------------------------------ hints
+    "hint-did-you-mean": ("có phải là '{name}'?", "did you mean '{name}'?"),
+    "hint-indent-consistent": (
+        "thụt lề các dòng cùng cấp bằng cùng số dấu cách; dòng con thụt sâu hơn dòng cha",
+        "indent lines of the same level by the same number of spaces, and a child deeper "
+        "than its parent",
+    ),
+    "hint-use-spaces": (
+        "thay tab bằng dấu cách (ví dụ 2 hoặc 4 dấu cách mỗi cấp)",
+        "replace the tab with spaces (for example 2 or 4 per level)",
+    ),
+    "hint-double-quotes": ('đặt nhãn trong ngoặc kép "..."', 'put labels in double quotes "..."'),
+    "hint-colon": (
+        "dấu hai chấm chỉ dùng trong 'target ... of ...:' và 'still tied:'",
+        "a colon is only used in 'target ... of ...:' and 'still tied:'",
+    ),
+    "hint-keyword-as-name": (
+        "'{word}' là từ khóa của ngôn ngữ; hãy đặt tên khác cho trường này",
+        "'{word}' is a keyword of the language; give the field another name",
+    ),
+    "hint-decimal-point": (
+        "số thập phân viết bằng dấu chấm: 1.5 chứ không phải 1,5",
+        "write decimals with a point: 1.5, not 1,5",
+    ),
+    "hint-arrow": (
+        "dùng mũi tên -> giữa điều kiện và số điểm (ví dụ >= 80% -> 10)",
+        "use an arrow -> between the condition and the points (such as >= 80% -> 10)",
+    ),
+    "hint-write-label": (
+        "viết nội dung nhãn giữa hai dấu ngoặc kép",
+        "write the label between the quotes",
+    ),
+    "hint-date-format": (
+        "viết ngày theo dạng năm-tháng-ngày, ví dụ 2021-12-20",
+        "write dates as year-month-day, such as 2021-12-20",
+    ),
+    "hint-merge-sections": ("gộp hai mục thành một", "merge the two sections into one"),
+    "hint-add-part": (
+        "thêm ít nhất một dòng 'part I \"...\" max ...' với các tiêu chí",
+        "add at least one 'part I \"...\" max ...' with its criteria",
+    ),
+    "hint-remove-duplicate": ("xóa dòng lặp lại", "remove the repeated line"),
+    "hint-add-header-item": (
+        "thêm dòng '{item} ...' vào phần đầu, thụt lề dưới dòng 'rubric'",
+        "add a '{item} ...' line to the header, indented under 'rubric'",
+    ),
+    "hint-plain-number": ("viết một số thường, ví dụ 1.5", "write a plain number, such as 1.5"),
+    "hint-swap-dates": ("kiểm tra lại thứ tự các ngày", "check the order of the dates"),
+    "hint-language": ("dùng 'vi' hoặc 'en'", "use 'vi' or 'en'"),
+    "hint-choice-values": (
+        'liệt kê các giá trị, mỗi giá trị một dòng thụt lề: tên "nhãn"',
+        'list the values, one per indented line: name "label"',
+    ),
+    "hint-choice-type": ("khai báo kiểu 'one of' cho trường này", "declare this field as 'one of'"),
+    "hint-remove-bound": ("bỏ giới hạn này", "remove this bound"),
+    "hint-money": ("viết tiền thưởng dạng 10.000.000 đồng", "write the prize as 10.000.000 đồng"),
+    "hint-total": (
+        "sửa dòng 'total' thành {sum}, hoặc sửa điểm tối đa của các phần",
+        "change the 'total' line to {sum}, or the maxima of the parts",
+    ),
+    "hint-max-sum": (
+        "sửa điểm tối đa thành {sum}, hoặc sửa điểm của các mục bên dưới",
+        "change the maximum to {sum}, or the points of the items below",
+    ),
+    "hint-max-positive": ("ghi điểm tối đa lớn hơn 0", "give a maximum above 0"),
+    "hint-rename": ("đặt một tên hoặc mã khác", "use another name or id"),
+    "hint-remove-requires": ("bỏ dòng 'requires' này", "remove this 'requires'"),
+    "hint-cycle": (
+        "bỏ một 'requires' hoặc 'points of' để phá vòng",
+        "remove one 'requires' or 'points of' to break the circle",
+    ),
+    "hint-same-unit": (
+        "chỉ cộng, trừ, so sánh các giá trị cùng loại (số đếm với số đếm, tiền với tiền, "
+        "tỷ lệ với tỷ lệ)",
+        "only add, subtract or compare values of one kind (counts with counts, money with "
+        "money, percentages with percentages)",
+    ),
+    "hint-step-size": (
+        "viết bậc dạng phần trăm, ví dụ 'minus 1 per 10% short'",
+        "write the step as a percentage, such as 'minus 1 per 10% short'",
+    ),
+    "hint-use-if": (
+        "với trường có/không dùng: 'điểm if tên_trường'",
+        "for a yes/no value write: 'points if field'",
+    ),
+    "hint-cover-choices": (
+        "thêm dòng cho {values}, hoặc dòng 'otherwise -> 0'",
+        "add lines for {values}, or an 'otherwise -> 0' line",
+    ),
+    "hint-otherwise-last": ("đưa 'otherwise' xuống cuối cùng", "move 'otherwise' to the end"),
+    "hint-choice-arm": (
+        "ghi tên giá trị, ví dụ 'dung_han -> 2'",
+        "write value names, such as 'dung_han -> 2'",
+    ),
+    "hint-threshold-arm": (
+        "ghi ngưỡng, ví dụ '>= 80% -> 10'",
+        "write thresholds, such as '>= 80% -> 10'",
+    ),
+    "hint-condition": (
+        "viết một phép so sánh, ví dụ 'htx_moi >= 2'",
+        "write a comparison, such as 'htx_moi >= 2'",
+    ),
+    "hint-add-deadline": (
+        "thêm dòng 'deadline 2021-12-20' vào phần đầu",
+        "add a 'deadline 2021-12-20' line to the header",
+    ),
+    "hint-equality": ("dùng = hoặc !=", "use = or !="),
+    "hint-percent-literal": (
+        "tỷ lệ phần trăm viết kèm dấu %: {value}%",
+        "write percentages with a % sign: {value}%",
+    ),
+    "hint-call-arity": (
+        "min(a, b, ...) và max(a, b, ...) nhận từ 2 đối số; round(x, 2); floor(x); ceil(x)",
+        "min(a, b, ...) and max(a, b, ...) take 2 or more; round(x, 2); floor(x); ceil(x)",
+    ),
+    "hint-round-places": ("ví dụ round(x, 2)", "for example round(x, 2)"),
+    "hint-place-order": ("đánh số hạng liên tục từ 1", "number the places 1, 2, 3, ... in order"),
+    "hint-tie-direction": (
+        "dùng 'earlier'/'later' với trường ngày, 'higher'/'lower' với trường số",
+        "use 'earlier'/'later' with a date field, 'higher'/'lower' with a number field",
+    ),
+    "hint-save-utf8": ("lưu tệp với bảng mã UTF-8", "save the file with UTF-8 encoding"),
+    "hint-declare-field": (
+        "khai báo trường này trong mục 'evidence' của bảng điểm, hoặc bỏ nó khỏi minh chứng",
+        "declare the field in the rubric's 'evidence' section, or remove it from the evidence",
+    ),
+    "hint-decimal-evidence": (
+        "dùng decimal.Decimal hoặc số nguyên; đọc JSON với parse_float=Decimal",
+        "use decimal.Decimal or an int; read JSON with parse_float=Decimal",
+    ),
+    "hint-unquote-number": ("ghi số không có ngoặc kép", "write the number without quotes"),
+    "hint-true-false": ("dùng true hoặc false", "use true or false"),
+    "hint-whole-number": ("ghi một số nguyên", "give a whole number"),
+    "hint-percent-evidence": (
+        "ghi tỷ lệ phần trăm dạng 0–100, ví dụ 65 cho 65%",
+        "give percentages as 0-100, such as 65 for 65%",
+    ),
+    "evidence-not-utf8": ("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"),
+    # ------------------------------------------------------------ command line
+    "cli-cannot-read": ("không đọc được '{path}': {reason}", "cannot read '{path}': {reason}"),
+    "cli-no-such-file": ("không có tệp hay thư mục này", "no such file or folder"),
+    "cli-empty-folder": (
+        "thư mục '{path}' không có tệp .json nào",
+        "folder '{path}' holds no .json file",
+    ),
+    "cli-summary": ("TỔNG HỢP", "SUMMARY"),
+    # ------------------------------------------------------------ explanations and reports
+    "value-missing": ("(thiếu)", "(missing)"),
+    "value-yes": ("có", "yes"),
+    "value-no": ("không", "no"),
+    "why-condition-true": ("đạt: {text}", "met: {text}"),
+    "why-condition-false": ("không đạt: {text}", "not met: {text}"),
+    "why-threshold": ("{subject} {value} {op} {bound}", "{subject} {value} {op} {bound}"),
+    "why-no-match": (
+        "{subject} {value}: không đạt ngưỡng nào",
+        "{subject} {value}: no threshold reached",
+    ),
+    "why-otherwise-band": (
+        "{subject} {value}: dưới mọi ngưỡng ở trên",
+        "{subject} {value}: below every threshold above",
+    ),
+    "why-choice": ("{subject}: {value}", "{subject}: {value}"),
+    "why-choice-otherwise": (
+        "{subject}: {value} (trường hợp còn lại)",
+        "{subject}: {value} (any other value)",
+    ),
+    "why-case": ("trường hợp {arm}: {text}", "case {arm}: {text}"),
+    "why-case-otherwise": ("không trường hợp nào ở trên", "none of the cases above"),
+    "why-case-none": ("không trường hợp nào đúng", "no case holds"),
+    "why-per-unit": ("{units} × {rate} điểm", "{units} × {rate} points"),
+    "why-minus-per-unit": ("{base} − {units} × {rate} điểm", "{base} − {units} × {rate} points"),
+    "why-target": (
+        "đạt {actual} / chỉ tiêu {target} ({ratio})",
+        "{actual} of a target of {target} ({ratio})",
+    ),
+    "why-target-zero": (
+        "chỉ tiêu bằng 0: coi như hoàn thành",
+        "the target is 0: counted as achieved",
+    ),
+    "why-target-steps": (", thiếu {steps} bậc", ", short by {steps} step(s)"),
+    "why-formula": ("= {text}", "= {text}"),
+    "why-sum": ("tổng các mục bên dưới", "sum of the items below"),
+    "why-requires": (
+        "không tính vì {items} chưa đạt điểm",
+        "not counted because {items} scored nothing",
+    ),
+    "why-missing": (
+        "thiếu minh chứng '{field}' ({label}): 0 điểm",
+        "evidence '{field}' ({label}) is missing: 0 points",
+    ),
+    "why-undefined-division-by-zero": (
+        "không tính được vì chia cho 0: {text}",
+        "cannot be computed, division by zero: {text}",
+    ),
+    "why-undefined-negative-target": (
+        "không tính được vì chỉ tiêu âm: {text}",
+        "cannot be computed, the target is negative: {text}",
+    ),
+    "why-undefined-out-of-range": (
+        "không tính được vì số quá lớn: {text}",
+        "cannot be computed, a number is too large: {text}",
+    ),
+    "why-line": ("dòng {line}", "line {line}"),
+    "adjust-round": ("làm tròn {before} → {after}", "rounded {before} → {after}"),
+    "adjust-cap": ("giới hạn {limit} (trước đó {before})", "capped at {limit} (was {before})"),
+    "adjust-max": (
+        "tối đa {limit} (trước đó {before})",
+        "limited to the maximum {limit} (was {before})",
+    ),
+    "adjust-min": ("không dưới 0 (trước đó {before})", "raised to 0 (was {before})"),
+    "report-contestant": ("Đơn vị: {code} {name}", "Unit: {code} {name}"),
+    "report-rubric": (
+        "Bảng điểm: {id} (năm {year}), tệp {source}",
+        "Rubric: {id} ({year}), file {source}",
+    ),
+    "report-standard": ("Điểm chuẩn: {points} / {total}", "Standard points: {points} / {total}"),
+    "report-bonus": ("Điểm cộng: {points} (tối đa {max})", "Bonus: {points} (at most {max})"),
+    "report-deduction": (
+        "Điểm trừ: {points} (tối đa {max})",
+        "Deduction: {points} (at most {max})",
+    ),
+    "report-total": ("TỔNG ĐIỂM: {points}", "TOTAL: {points}"),
+    "report-missing": ("Thiếu minh chứng: {fields}", "Missing evidence: {fields}"),
+    "column-id": ("Mã", "Id"),
+    "column-label": ("Nội dung", "Criterion"),
+    "column-points": ("Điểm", "Points"),
+    "column-max": ("Tối đa", "Max"),
+    "column-why": ("Giải thích", "Why"),
+    "column-unit": ("Đơn vị", "Unit"),
+    "column-part": ("Phần {id} ({max})", "Part {id} ({max})"),
+    "column-bonus": ("Cộng", "Bonus"),
+    "column-deduction": ("Trừ", "Deduction"),
+    "column-total": ("Tổng", "Total"),
+    "column-missing": ("Thiếu MC", "Missing"),
+    "explain-head": ("{title}{who}: {points} điểm", "{title}{who}: {points} points"),
+    "explain-part": ("Phần {id} — {label}", "Part {id} — {label}"),
+    "explain-total": (
+        "Tổng: {standard} + {bonus} − {deduction} = {total}",
+        "Total: {standard} + {bonus} − {deduction} = {total}",
+    ),
+}
+
+_TYPE_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "yes/no": ("có/không (true/false)", "yes/no (true/false)"),
+    "count": ("số đếm (số nguyên từ 0)", "count (a whole number from 0)"),
+    "number": ("số", "number"),
+    "percent": ("tỷ lệ phần trăm (0–100)", "percentage (0-100)"),
+    "money": ("số tiền (đồng)", "amount of money (đồng)"),
+    "date": ("ngày (năm-tháng-ngày)", "date (year-month-day)"),
+    "choice": ("giá trị lựa chọn", "choice value"),
+}
+
+
+class TypeWord:
+    """An evidence field type, named for people in either language."""
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+
+    def localize(self, lang: str) -> str:
+        vi, en = _TYPE_WORDS.get(self.type_name, (self.type_name, self.type_name))
+        return vi if lang == "vi" else en
+
+
+def text_for(code: str, lang: Lang) -> str:
+    """The template of message ``code`` in ``lang``."""
+    vi, en = CATALOG[code]
+    return vi if lang == "vi" else en
+
+
+class _LangFormatter(string.Formatter):
+    """Formats message arguments the way the reader's language writes them."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        localize = getattr(value, "localize", None)
+        if callable(localize):
+            return str(localize(self.lang))
+        if isinstance(value, Decimal) and not format_spec:
+            return format_number(value, self.lang)
+        if isinstance(value, tuple | list) and not format_spec:
+            return ", ".join(self.format_field(v, "") for v in value)
+        return str(super().format_field(value, format_spec))
+
+
+def render_message(code: str, args: Mapping[str, object], lang: Lang) -> str:
+    """Fill the template of ``code`` in ``lang`` with ``args``."""
+    return _LangFormatter(lang).vformat(text_for(code, lang), (), dict(args))

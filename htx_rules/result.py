@@ -1,0 +1,208 @@
+"""What scoring returns: the points, and the trace that explains every one of them.
+
+The trace is data: a tree of :class:`TraceNode` mirroring the rubric (rubric →
+parts, bonus, deduction → criteria → sub-criteria).  Each node records what
+decided its points — the rule's source line and text, the evidence it read,
+the branch taken, and every rounding, cap and clamp with the value before it.
+Renderers (:mod:`htx_rules.render`) turn it into text, Markdown or JSON.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+import attrs
+
+from htx_rules import render
+from htx_rules.model import Contestant, RubricModel
+from htx_rules.source import Span
+
+if TYPE_CHECKING:
+    from htx_rules.decimals import Lang
+
+Value: TypeAlias = Decimal | bool | datetime.date | str
+
+AdjustmentKind = Literal["round", "cap", "max", "min"]
+NodeKind = Literal["rubric", "part", "criterion", "bonus", "deduction", "rule"]
+Status = Literal["scored", "missing", "undefined", "requires_unmet"]
+DecisionKind = Literal[
+    "formula",
+    "condition",
+    "per_unit",
+    "threshold",
+    "choice",
+    "case",
+    "otherwise",
+    "no_match",
+    "target",
+    "sum",
+    "requires_unmet",
+    "missing",
+    "undefined",
+]
+
+
+@attrs.frozen
+class Adjustment:
+    """One step that changed a value after its rule computed it.
+
+    Attributes:
+        kind: ``round`` (the rubric's rounding rule), ``cap`` (a rule's
+            ``at most`` or a section's cap), ``max`` (clamped to the maximum) or
+            ``min`` (raised to zero).
+        before: The value before the step.
+        after: The value after it.
+        limit: The bound applied (None for rounding).
+    """
+
+    kind: AdjustmentKind
+    before: Decimal
+    after: Decimal
+    limit: Decimal | None = None
+
+
+@attrs.frozen
+class Decision:
+    """What decided a node's points.
+
+    Attributes:
+        kind: The branch taken: ``condition`` (true or false), ``threshold``,
+            ``choice``, ``case``, ``otherwise``, ``no_match`` (no arm held),
+            ``per_unit``, ``target``, ``formula``, ``sum`` (of sub-criteria),
+            ``requires_unmet``, ``missing`` or ``undefined``.
+        arm: Which arm was taken (1-based), when the rule has arms.
+        subject: The value the rule tested (a threshold's subject, a choice's
+            value, a condition's outcome), or None.
+        details: Named intermediate values (``units``, ``rate``, ``ratio``, ...).
+        text: The source text of the arm or condition that decided.
+        span: Where that text is.
+    """
+
+    kind: DecisionKind
+    arm: int | None = None
+    subject: Value | None = None
+    details: tuple[tuple[str, Value], ...] = ()
+    text: str = ""
+    span: Span | None = None
+
+    def detail(self, name: str) -> Value | None:
+        """The intermediate value called ``name``, or None."""
+        for key, value in self.details:
+            if key == name:
+                return value
+        return None
+
+
+@attrs.frozen
+class TraceNode:
+    """One node of the trace: a part, criterion, rule or section, and why it scored.
+
+    Attributes:
+        kind: ``rubric``, ``part``, ``criterion``, ``bonus``, ``deduction`` or ``rule``.
+        id: Its id in the rubric (``I``, ``I.1.a``, ``B2``).
+        label: Its label in the rubric's language.
+        points: The points it gave, after every adjustment.
+        maximum: Its maximum (for the bonus and deduction sections: their cap).
+        span: Where the rule that decided it is written.
+        source: The text of that rule.
+        status: ``scored``; ``missing`` (it needed evidence that was not given);
+            ``undefined`` (its value could not be computed, such as a division
+            by zero); ``requires_unmet`` (an item it requires did not score).
+        raw: The value its rule computed, before rounding, caps and clamps.
+        decision: What decided it.
+        reads: Evidence fields the rule reads, with the values given (None: missing).
+        adjustments: Roundings, caps and clamps applied, in order.
+        children: Nodes below it.
+    """
+
+    kind: NodeKind
+    id: str
+    label: str
+    points: Decimal
+    maximum: Decimal
+    span: Span
+    source: str
+    status: Status = "scored"
+    raw: Decimal | None = None
+    decision: Decision | None = None
+    reads: tuple[tuple[str, Value | None], ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
+    children: tuple[TraceNode, ...] = ()
+
+    def walk(self) -> Iterator[TraceNode]:
+        """This node and every node below it, depth first, in rubric order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def find(self, node_id: str) -> TraceNode | None:
+        """The node with id ``node_id`` at or below this one, or None."""
+        return next((n for n in self.walk() if n.id == node_id), None)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Fields this node read that were not given."""
+        return tuple(name for name, value in self.reads if value is None)
+
+
+@attrs.frozen
+class Result:
+    """The score of one set of evidence under one rubric.
+
+    Attributes:
+        total: Standard points + bonus - deduction, never below zero.
+        standard: The sum of the parts' points.
+        bonus: The bonus section's points, after its cap.
+        deduction: The deduction section's points (a positive number), after its cap.
+        parts: Points of each part, by part id.
+        items: Points of every criterion, sub-criterion and rule, by id.
+        missing: Evidence fields that rules needed and were not given.
+        contestant: The unit scored, when known.
+        evidence: The validated evidence (percentages as given, 0-100).
+        trace: The explanation tree, or None when scored without a trace.
+        model: The rubric's rule model (for renderers).
+        source_name: The file the rubric was loaded from.
+    """
+
+    total: Decimal
+    standard: Decimal
+    bonus: Decimal
+    deduction: Decimal
+    parts: Mapping[str, Decimal]
+    items: Mapping[str, Decimal]
+    missing: tuple[str, ...]
+    contestant: Contestant | None
+    evidence: Mapping[str, Value] = attrs.field(repr=False)
+    trace: TraceNode | None = attrs.field(repr=False)
+    model: RubricModel = attrs.field(repr=False, eq=False)
+    source_name: str = attrs.field(repr=False, eq=False)
+
+    @property
+    def rubric_id(self) -> str:
+        """The id of the rubric that scored this result."""
+        return self.model.header.id
+
+    def points(self, item_id: str) -> Decimal:
+        """Points of a part, criterion or rule, by id (``"I"``, ``"I.1.a"``, ``"B2"``)."""
+        if item_id in self.parts:
+            return self.parts[item_id]
+        return self.items[item_id]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-ready data (decimals as strings); see ``docs/trace.md``."""
+        return render.result_to_dict(self)
+
+    def to_json(self) -> str:
+        """The result as JSON text, keys in a stable order."""
+        return render.result_to_json(self)
+
+    def explain(self, lang: Lang = "vi") -> str:
+        """Why each criterion, bonus and deduction earned what it did, line by line."""
+        return render.explain(self, lang)
+
+    def table(self, lang: Lang = "vi") -> str:
+        """A text table of parts, criteria and rules with a one-line explanation each."""
+        return render.text_report(self, lang)

@@ -1,0 +1,183 @@
+"""The public face of a compiled rubric: load it once, score evidence many times."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+from htx_rules import model as m
+from htx_rules.builder import Builder
+from htx_rules.checker import Checker
+from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
+from htx_rules.evaluator import Program
+from htx_rules.evidence import EvidenceSchema
+from htx_rules.parser import parse
+from htx_rules.result import Result, Value
+from htx_rules.source import SourceText, Span
+
+
+class Rubric:
+    """A rubric compiled and ready to score.
+
+    Build one with :func:`load` or :func:`loads`; a rubric is immutable and
+    safe to share between threads.
+
+    Attributes:
+        model: The checked rule model (:class:`~htx_rules.model.RubricModel`).
+        source: The rubric's text and the name it was loaded under.
+    """
+
+    def __init__(self, model: m.RubricModel, source: SourceText) -> None:
+        self.model = model
+        self.source = source
+        self._schema = EvidenceSchema(model.fields)
+        self._program = Program(model, source)
+        self._contestants = {c.code: c for c in model.contestants}
+
+    def __repr__(self) -> str:
+        return f"<Rubric {self.id!r} ({self.year}) from {self.source.name!r}>"
+
+    @property
+    def id(self) -> str:
+        """The rubric's identifier (``thi_dua_kttt_htx_2021``)."""
+        return self.model.header.id
+
+    @property
+    def title(self) -> str:
+        """The rubric's title."""
+        return self.model.header.title
+
+    @property
+    def year(self) -> int:
+        """The year the rubric scores."""
+        return self.model.header.year
+
+    @property
+    def fields(self) -> tuple[m.Field, ...]:
+        """The evidence fields the rubric reads, in file order."""
+        return self.model.fields
+
+    @property
+    def contestants(self) -> tuple[m.Contestant, ...]:
+        """The units the rubric lists, in file order."""
+        return self.model.contestants
+
+    def score(
+        self,
+        evidence: Mapping[str, object],
+        *,
+        contestant: str | None = None,
+        strict: bool = False,
+        trace: bool = True,
+    ) -> Result:
+        """Score one set of evidence.
+
+        Args:
+            evidence: Field name to value: ``bool`` for yes/no, ``int`` or
+                :class:`~decimal.Decimal` for numbers (never ``float``), an
+                ISO date string or :class:`datetime.date` for dates, a string
+                for a choice.  A missing key or ``None`` means not given.
+            contestant: Code of the unit scored (``"930"``); must be listed in
+                the rubric when the rubric lists contestants.
+            strict: Treat every missing field as an error instead of scoring
+                the rules that need it 0.
+            trace: Build the explanation trace (the default); without it,
+                scoring is faster and ``Result.trace`` is None.
+
+        Raises:
+            EvidenceError: naming every field whose value is wrong.
+        """
+        who = self._contestant(contestant)
+        values = self._schema.validate(evidence, strict=strict)
+        total, standard, bonus, deduction, parts, items, missing, tree = self._program.run(
+            values, traced=trace
+        )
+        return Result(
+            total=total,
+            standard=standard,
+            bonus=bonus,
+            deduction=deduction,
+            parts=parts,
+            items=items,
+            missing=missing,
+            contestant=who,
+            evidence=values,
+            trace=tree,
+            model=self.model,
+            source_name=self.source.name,
+        )
+
+    def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:
+        """Check evidence without scoring it; return it in the engine's form.
+
+        Raises:
+            EvidenceError: naming every field whose value is wrong.
+        """
+        return self._schema.validate(evidence, strict=strict)
+
+    def _contestant(self, code: str | None) -> m.Contestant | None:
+        if code is None:
+            return None
+        code = str(code)
+        found = self._contestants.get(code)
+        if found is None and self._contestants:
+            known = tuple(f"{c.code} ({c.name})" for c in self.model.contestants)
+            raise EvidenceError(
+                [EvidenceProblem("contestant", code, "unknown-contestant", {"known": known})]
+            )
+        return found or m.Contestant(code, code)
+
+    @property
+    def maximum_total(self) -> Decimal:
+        """The most points a unit can get: the standard total plus the bonus cap."""
+        bonus = self.model.bonus.maximum if self.model.bonus else Decimal(0)
+        return self.model.header.total + bonus
+
+
+def loads(text: str, name: str = "<string>") -> Rubric:
+    """Compile rubric text.
+
+    Args:
+        text: The rubric, in the htx_rules rubric language.
+        name: The name errors and traces show for it (usually a file path).
+
+    Raises:
+        RubricSyntaxError: the text does not follow the language's grammar.
+        RubricCompileError: it does, but names, types, maxima or dependencies are wrong.
+    """
+    source = SourceText(name, text)
+    tree = parse(source)
+    builder = Builder(source)
+    built = builder.build(tree)
+    if built is None:
+        raise RubricCompileError(builder.diagnostics)
+    checker = Checker(source, built)
+    model = checker.check()
+    errors = [d for d in checker.diagnostics if d.severity == "error"]
+    if errors:
+        raise RubricCompileError(errors)
+    return Rubric(model, source)
+
+
+def load(path: str | os.PathLike[str]) -> Rubric:
+    """Read and compile a rubric file (UTF-8).
+
+    Raises:
+        OSError: the file cannot be read.
+        RubricSyntaxError, RubricCompileError: as :func:`loads`.
+    """
+    file = Path(path)
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RubricCompileError([_encoding_diagnostic(str(path), raw, error)]) from None
+    return loads(text, name=str(path))
+
+
+def _encoding_diagnostic(name: str, raw: bytes, error: UnicodeDecodeError) -> Diagnostic:
+    line = raw[: error.start].count(b"\n") + 1
+    column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+    return Diagnostic("not-utf8", Span(name, line, column, line, column + 1), hint="hint-save-utf8")
