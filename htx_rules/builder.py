@@ -200,6 +200,7 @@ class Builder:
             rounding=rounding,
             step=values.get("step"),
             span=span,
+            total_span=spans["total"],
         )
 
     def header_item(self, kind: str, item: Tree[Token]) -> Any:

@@ -19,6 +19,7 @@ import attrs
 
 from htx_rules import model as m
 from htx_rules.errors import Diagnostic
+from htx_rules.parser import keywords
 from htx_rules.source import SourceText, Span
 
 Unit = Literal["plain", "count", "number", "percent", "money"]
@@ -296,7 +297,7 @@ class Checker:
         if model.parts and total != model.header.total:
             self.error(
                 "total-mismatch",
-                model.header.span,
+                model.header.total_span,
                 "hint-total",
                 {"sum": total},
                 total=model.header.total,
@@ -309,6 +310,7 @@ class Checker:
         return resolved
 
     def collect_fields(self, fields: Sequence[m.Field]) -> None:
+        reserved = {word for words in keywords().values() for word in words}
         for field in fields:
             if field.name in self.fields:
                 self.error(
@@ -320,8 +322,12 @@ class Checker:
                 )
                 continue
             self.fields[field.name] = field
+            if field.name in reserved:
+                self.error("keyword-name", field.span, "hint-rename", name=field.name)
             seen: dict[str, m.Choice] = {}
             for choice in field.choices:
+                if choice.value in reserved:
+                    self.error("keyword-name", choice.span, "hint-rename", name=choice.value)
                 if choice.value in seen:
                     self.error(
                         "duplicate-choice",
@@ -475,6 +481,8 @@ class Checker:
         def visit(node: str, path: list[str]) -> None:
             state[node] = 1
             for target, span in edges.get(node, []):
+                if target == node:
+                    continue  # reported as requires-self
                 if state.get(target) == 1:
                     start = path.index(target) if target in path else len(path) - 1
                     cycle = [*path[start:], target]

@@ -1,8 +1,8 @@
 """Stage 4: the checked rule model compiled into a program, and scoring with it.
 
-Each scoring rule is compiled once into a Python closure; scoring runs the
-closures in dependency order and never looks at the parse tree or re-checks
-the model.  The semantics, documented in ``docs/semantics.md``:
+Each scoring rule is compiled once into Python closures; scoring runs them in
+dependency order and never looks at the parse tree or re-checks the model.
+The semantics, documented in ``docs/semantics.md``:
 
 * a rule computes a raw value; **the rubric's rounding rule is applied here and
   only here**, to that raw value; then the value is clamped to ``[0, maximum]``;
@@ -15,6 +15,11 @@ A rule that needs a missing evidence value scores 0 and is marked ``missing``;
 one whose value cannot be computed (a division by zero) scores 0 and is marked
 ``undefined``.  Conditions and arms are evaluated left to right, top to bottom,
 and stop at the first that decides, so a value that is not needed is never read.
+
+Every rule compiles to two functions: ``run`` computes the raw value and a
+small token saying which branch was taken; ``explain`` turns the token into a
+:class:`~htx_rules.result.Decision` (and any cap applied), and is called only
+when a trace is asked for.  Constants are folded at compile time.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from htx_rules.source import SourceText, Span
 Values = Mapping[str, Value]
 Points = dict[str, Decimal]
 ExprFn = Callable[[Values, Points], Any]
-RuleFn = Callable[[Values, Points], "tuple[Decimal, Decision, tuple[Adjustment, ...]]"]
+RunFn = Callable[[Values, Points], "tuple[Any, Any]"]
+ExplainFn = Callable[[Any], "tuple[Decision, tuple[Adjustment, ...]]"]
 
 _COMPARE: Final[dict[str, Callable[[Any, Any], bool]]] = {
     ">=": operator.ge,
@@ -44,11 +50,10 @@ _COMPARE: Final[dict[str, Callable[[Any, Any], bool]]] = {
     "=": operator.eq,
     "!=": operator.ne,
 }
-_NO_ADJUSTMENTS: tuple[Adjustment, ...] = ()
-
-
-# compare (None for otherwise), bound, points, arm number, arm text, arm span
-_ThresholdArm = tuple[Callable[[Any, Any], bool] | None, ExprFn | None, ExprFn, int, str, Span]
+_NONE: tuple[Adjustment, ...] = ()
+# Builds a trace NamedTuple from a full tuple of fields, skipping the
+# Python-level __new__ that NamedTuple generates (it handles defaults).
+_new_node = tuple.__new__
 
 
 class Missing(Exception):
@@ -68,6 +73,20 @@ class Undefined(Exception):
         self.span = span
 
 
+def _constant(expr: m.Expr, model: m.RubricModel) -> tuple[bool, Any]:
+    """``(True, value)`` when ``expr`` has the same value for any evidence."""
+    if isinstance(expr, m.Number | m.DateLiteral):
+        return True, expr.value
+    if isinstance(expr, m.ChoiceValue):
+        return True, expr.value
+    if isinstance(expr, m.DeadlineRef):
+        return True, model.header.deadline
+    if isinstance(expr, m.Negate):
+        known, value = _constant(expr.operand, model)
+        return known, -value if known else None
+    return False, None
+
+
 class _Compiler:
     """Turns resolved expressions and scoring forms into closures."""
 
@@ -77,6 +96,7 @@ class _Compiler:
         self.fields = {f.name: f for f in model.fields}
         rounding = model.header.rounding
         self.quantum = Decimal(1).scaleb(-rounding.places)
+        self.places = rounding.places
         self.rounding_mode = ROUNDING_MODES[rounding.mode]
 
     def text(self, span: Span) -> str:
@@ -88,18 +108,9 @@ class _Compiler:
     # ------------------------------------------------------------ expressions
 
     def expr(self, expr: m.Expr) -> ExprFn:
-        if isinstance(expr, m.Number):
-            constant = expr.value
+        known, constant = _constant(expr, self.model)
+        if known:
             return lambda values, points: constant
-        if isinstance(expr, m.DateLiteral):
-            day = expr.value
-            return lambda values, points: day
-        if isinstance(expr, m.DeadlineRef):
-            deadline = self.model.header.deadline
-            return lambda values, points: deadline
-        if isinstance(expr, m.ChoiceValue):
-            choice = expr.value
-            return lambda values, points: choice
         if isinstance(expr, m.FieldRef):
             return self.field(expr.name)
         if isinstance(expr, m.PointsOf):
@@ -114,25 +125,39 @@ class _Compiler:
         if isinstance(expr, m.Logical):
             return self.logical(expr)
         if isinstance(expr, m.Comparison):
-            compare = _COMPARE[expr.op]
-            left, right = self.expr(expr.left), self.expr(expr.right)
-            return lambda values, points: compare(left(values, points), right(values, points))
+            return self.comparison(expr)
         if isinstance(expr, m.Arithmetic):
             return self.arithmetic(expr)
         assert isinstance(expr, m.Call)
         return self.call(expr)
 
     def field(self, name: str) -> ExprFn:
-        percent = self.fields[name].type == "percent"
+        if self.fields[name].type == "percent":
+            # Percentages are given as 0-100 and computed with as rates.
+            def read_rate(values: Values, points: Points) -> Any:
+                try:
+                    return values[name].scaleb(-2)  # type: ignore[union-attr]
+                except KeyError:
+                    raise Missing(name) from None
+
+            return read_rate
 
         def read(values: Values, points: Points) -> Any:
             try:
-                value = values[name]
+                return values[name]
             except KeyError:
                 raise Missing(name) from None
-            return value.scaleb(-2) if percent else value  # type: ignore[union-attr]
 
         return read
+
+    def comparison(self, expr: m.Comparison) -> ExprFn:
+        compare = _COMPARE[expr.op]
+        left = self.expr(expr.left)
+        known, constant = _constant(expr.right, self.model)
+        if known:
+            return lambda values, points: compare(left(values, points), constant)
+        right = self.expr(expr.right)
+        return lambda values, points: compare(left(values, points), right(values, points))
 
     def logical(self, expr: m.Logical) -> ExprFn:
         operands = tuple(self.expr(o) for o in expr.operands)
@@ -155,9 +180,7 @@ class _Compiler:
         if expr.op == "-":
             kind = self.kind(expr.left)
             if kind is not None and kind.base == "date":
-                return lambda values, points: Decimal(
-                    (left(values, points) - right(values, points)).days
-                )
+                return lambda values, points: (left(values, points) - right(values, points)).days
             return lambda values, points: left(values, points) - right(values, points)
         if expr.op == "*":
             return lambda values, points: left(values, points) * right(values, points)
@@ -168,7 +191,9 @@ class _Compiler:
             denominator = right(values, points)
             if not denominator:
                 raise Undefined("division-by-zero", span)
-            return numerator / denominator  # type: ignore[no-any-return]
+            # Decimal(...) keeps int / int exact instead of a binary float.
+            quotient: Decimal = Decimal(numerator) / denominator
+            return quotient
 
         return divide
 
@@ -184,13 +209,85 @@ class _Compiler:
             assert isinstance(places, m.Number)
             quantum = Decimal(1).scaleb(-int(places.value))
             mode = self.rounding_mode
-            return lambda values, points: first(values, points).quantize(quantum, rounding=mode)
+            return lambda values, points: Decimal(first(values, points)).quantize(
+                quantum, rounding=mode
+            )
         mode = decimal.ROUND_FLOOR if expr.function == "floor" else decimal.ROUND_CEILING
-        return lambda values, points: first(values, points).to_integral_value(rounding=mode)
+        return lambda values, points: Decimal(first(values, points)).to_integral_value(
+            rounding=mode
+        )
+
+    # ------------------------------------------------------------ exactness
+
+    def whole(self, expr: m.Expr) -> bool:
+        """Whether ``expr`` is a whole number for any evidence."""
+        if isinstance(expr, m.Number):
+            return expr.value == expr.value.to_integral_value()
+        if isinstance(expr, m.FieldRef):
+            return self.fields[expr.name].type == "count"
+        if isinstance(expr, m.Negate):
+            return self.whole(expr.operand)
+        if isinstance(expr, m.Arithmetic) and expr.op != "/":
+            kind = self.kind(expr.left)
+            if kind is not None and kind.base == "date":
+                return True
+            return self.whole(expr.left) and self.whole(expr.right)
+        if isinstance(expr, m.Call):
+            if expr.function in ("floor", "ceil"):
+                return True
+            if expr.function in ("min", "max"):
+                return all(self.whole(a) for a in expr.args)
+        return False
+
+    def on_grid(self, expr: m.Expr) -> bool:
+        """Whether ``expr`` never has more decimals than the rubric rounds to, so
+        rounding it can be skipped: a proof by the shape of the expression."""
+        if self.whole(expr):
+            return True
+        if isinstance(expr, m.Number):
+            exponent = expr.value.as_tuple().exponent
+            return isinstance(exponent, int) and exponent >= -self.places
+        if isinstance(expr, m.PointsOf):
+            return True
+        if isinstance(expr, m.Negate):
+            return self.on_grid(expr.operand)
+        if isinstance(expr, m.Arithmetic):
+            if expr.op in ("+", "-"):
+                return self.on_grid(expr.left) and self.on_grid(expr.right)
+            if expr.op == "*":
+                return (self.whole(expr.left) and self.on_grid(expr.right)) or (
+                    self.whole(expr.right) and self.on_grid(expr.left)
+                )
+            return False
+        if isinstance(expr, m.Call):
+            if expr.function in ("min", "max"):
+                return all(self.on_grid(a) for a in expr.args)
+            if expr.function == "round":
+                places = expr.args[1]
+                return isinstance(places, m.Number) and places.value <= self.places
+        return False
+
+    def scoring_on_grid(self, scoring: m.Scoring) -> bool:
+        if isinstance(scoring, m.Formula):
+            return self.on_grid(scoring.expr)
+        if isinstance(scoring, m.Conditional):
+            return self.on_grid(scoring.points) and (
+                scoring.otherwise is None or self.on_grid(scoring.otherwise)
+            )
+        if isinstance(scoring, m.PerUnit):
+            return (
+                self.whole(scoring.units)
+                and self.on_grid(scoring.rate)
+                and (scoring.cap is None or self.on_grid(scoring.cap))
+                and (scoring.base is None or self.on_grid(scoring.base))
+            )
+        if isinstance(scoring, m.Banded | m.Cases):
+            return all(self.on_grid(arm.points) for arm in scoring.arms)
+        return False
 
     # ------------------------------------------------------------ scoring forms
 
-    def rule(self, item: m.Criterion) -> RuleFn:
+    def rule(self, item: m.Criterion) -> tuple[RunFn, ExplainFn]:
         scoring = item.scoring
         assert scoring is not None
         if isinstance(scoring, m.Formula):
@@ -205,33 +302,34 @@ class _Compiler:
             return self.cases(scoring)
         return self.target(scoring, item.maximum)
 
-    def formula(self, scoring: m.Formula) -> RuleFn:
+    def formula(self, scoring: m.Formula) -> tuple[RunFn, ExplainFn]:
         value = self.expr(scoring.expr)
-        decision = Decision("formula", text=self.text(scoring.span), span=scoring.span)
+        decision = (Decision("formula", text=self.text(scoring.span), span=scoring.span), _NONE)
 
-        def run(values: Values, points: Points) -> tuple[Decimal, Decision, tuple[Adjustment, ...]]:
-            return value(values, points), decision, _NO_ADJUSTMENTS
+        def run(values: Values, points: Points) -> tuple[Any, Any]:
+            return value(values, points), None
 
-        return run
+        return run, lambda token: decision
 
-    def conditional(self, scoring: m.Conditional) -> RuleFn:
+    def conditional(self, scoring: m.Conditional) -> tuple[RunFn, ExplainFn]:
         condition = self.expr(scoring.condition)
         then = self.expr(scoring.points)
         otherwise = self.expr(scoring.otherwise) if scoring.otherwise is not None else None
         text = self.source.slice(scoring.condition.span)
-        held = Decision("condition", subject=True, text=text, span=scoring.condition.span)
-        failed = Decision("condition", subject=False, text=text, span=scoring.condition.span)
+        span = scoring.condition.span
+        held = (Decision("condition", subject=True, text=text, span=span), _NONE)
+        failed = (Decision("condition", subject=False, text=text, span=span), _NONE)
 
-        def run(values: Values, points: Points) -> tuple[Decimal, Decision, tuple[Adjustment, ...]]:
+        def run(values: Values, points: Points) -> tuple[Any, Any]:
             if condition(values, points):
-                return then(values, points), held, _NO_ADJUSTMENTS
+                return then(values, points), True
             if otherwise is None:
-                return ZERO, failed, _NO_ADJUSTMENTS
-            return otherwise(values, points), failed, _NO_ADJUSTMENTS
+                return ZERO, False
+            return otherwise(values, points), False
 
-        return run
+        return run, lambda token: held if token else failed
 
-    def per_unit(self, scoring: m.PerUnit) -> RuleFn:
+    def per_unit(self, scoring: m.PerUnit) -> tuple[RunFn, ExplainFn]:
         rate = self.expr(scoring.rate)
         units = self.expr(scoring.units)
         cap = self.expr(scoring.cap) if scoring.cap is not None else None
@@ -239,141 +337,131 @@ class _Compiler:
         text = self.text(scoring.span)
         span = scoring.span
 
-        def run(values: Values, points: Points) -> tuple[Decimal, Decision, tuple[Adjustment, ...]]:
+        def run(values: Values, points: Points) -> tuple[Any, Any]:
             count = units(values, points)
             each = rate(values, points)
             amount = each * count
-            adjustments = _NO_ADJUSTMENTS
+            before_cap = None
             if cap is not None:
                 limit = cap(values, points)
                 if amount > limit:
-                    adjustments = (Adjustment("cap", amount, limit, limit),)
-                    amount = limit
-            details: tuple[tuple[str, Value], ...] = (("units", count), ("rate", each))
+                    before_cap, amount = amount, limit
             if base is None:
-                return (
-                    amount,
-                    Decision("per_unit", details=details, text=text, span=span),
-                    adjustments,
-                )
+                return amount, (count, each, None, amount, before_cap)
             start = base(values, points)
-            details += (("base", start), ("taken", amount))
-            return (
-                start - amount,
-                Decision("per_unit", details=details, text=text, span=span),
-                adjustments,
-            )
+            return start - amount, (count, each, start, amount, before_cap)
 
-        return run
+        def explain(token: Any) -> tuple[Decision, tuple[Adjustment, ...]]:
+            count, each, start, amount, before_cap = token
+            details: tuple[tuple[str, Value], ...] = (("units", count), ("rate", each))
+            if start is not None:
+                details += (("base", start), ("taken", amount))
+            adjustments = _NONE
+            if before_cap is not None:
+                adjustments = (
+                    Adjustment("cap", Decimal(before_cap), Decimal(amount), Decimal(amount)),
+                )
+            return _new_node(Decision, ("per_unit", None, None, details, text, span)), adjustments
 
-    def banded(self, scoring: m.Banded) -> RuleFn:
+        return run, explain
+
+    def banded(self, scoring: m.Banded) -> tuple[RunFn, ExplainFn]:
         subject = self.expr(scoring.subject)
         subject_kind = self.kind(scoring.subject)
         if subject_kind is not None and subject_kind.base == "choice":
             return self.by_choice(scoring, subject)
-        arms: list[_ThresholdArm] = []
+        # Each arm: comparison (None for otherwise), bound, points, each with
+        # "is constant" so constants are not called.
+        arms: list[tuple[Any, Any, bool, Any, bool]] = []
+        decisions: list[tuple[str, int, str, Span]] = []
         for number, arm in enumerate(scoring.arms, start=1):
+            text = self.text(arm.span)
+            points_known, points_value = _constant(arm.points, self.model)
+            points = points_value if points_known else self.expr(arm.points)
             if isinstance(arm, m.ThresholdArm):
-                arms.append(
-                    (
-                        _COMPARE[arm.op],
-                        self.expr(arm.bound),
-                        self.expr(arm.points),
-                        number,
-                        self.text(arm.span),
-                        arm.span,
-                    )
-                )
+                bound_known, bound_value = _constant(arm.bound, self.model)
+                bound = bound_value if bound_known else self.expr(arm.bound)
+                arms.append((_COMPARE[arm.op], bound, bound_known, points, points_known))
+                decisions.append(("threshold", number, text, arm.span))
             else:
-                assert isinstance(arm, m.OtherwiseArm)
-                arms.append(
-                    (None, None, self.expr(arm.points), number, self.text(arm.span), arm.span)
-                )
-        frozen_arms = tuple(arms)
+                arms.append((None, None, True, points, points_known))
+                decisions.append(("otherwise", number, text, arm.span))
+        frozen = tuple(arms)
         span = scoring.span
 
-        def run(values: Values, points: Points) -> tuple[Decimal, Decision, tuple[Adjustment, ...]]:
-            value = subject(values, points)
-            for compare, bound, earned, number, text, arm_span in frozen_arms:
-                if compare is None:
-                    return (
-                        earned(values, points),
-                        Decision("otherwise", number, value, text=text, span=arm_span),
-                        _NO_ADJUSTMENTS,
-                    )
-                assert bound is not None
-                limit = bound(values, points)
-                if compare(value, limit):
-                    return (
-                        earned(values, points),
-                        Decision("threshold", number, value, (("bound", limit),), text, arm_span),
-                        _NO_ADJUSTMENTS,
-                    )
-            return ZERO, Decision("no_match", None, value, span=span), _NO_ADJUSTMENTS
+        def run(values: Values, points_so_far: Points) -> tuple[Any, Any]:
+            value = subject(values, points_so_far)
+            for index, (compare, bound, bound_known, earned, earned_known) in enumerate(frozen):
+                limit = bound if bound_known else bound(values, points_so_far)
+                if compare is None or compare(value, limit):
+                    points = earned if earned_known else earned(values, points_so_far)
+                    return points, (index, value, limit)
+            return ZERO, (None, value, None)
 
-        return run
+        def explain(token: Any) -> tuple[Decision, tuple[Adjustment, ...]]:
+            index, value, limit = token
+            if index is None:
+                return _new_node(Decision, ("no_match", None, value, (), "", span)), _NONE
+            kind, number, text, arm_span = decisions[index]
+            details: tuple[tuple[str, Value], ...] = (
+                (("bound", limit),) if kind == "threshold" else ()
+            )
+            return _new_node(Decision, (kind, number, value, details, text, arm_span)), _NONE
 
-    def by_choice(self, scoring: m.Banded, subject: ExprFn) -> RuleFn:
-        table: dict[str, tuple[ExprFn, int, str, Span]] = {}
-        fallback: tuple[ExprFn, int, str, Span] | None = None
+        return run, explain
+
+    def by_choice(self, scoring: m.Banded, subject: ExprFn) -> tuple[RunFn, ExplainFn]:
+        table: dict[str, tuple[ExprFn, int]] = {}
+        fallback: tuple[ExprFn, int] | None = None
+        decisions: dict[int, tuple[str, Span]] = {}
         for number, arm in enumerate(scoring.arms, start=1):
-            entry = (self.expr(arm.points), number, self.text(arm.span), arm.span)
+            entry = (self.expr(arm.points), number)
+            decisions[number] = (self.text(arm.span), arm.span)
             if isinstance(arm, m.ChoiceArm):
                 for value in arm.values:
                     table.setdefault(value, entry)
             elif fallback is None:
                 fallback = entry
-        span = scoring.span
 
-        def run(values: Values, points: Points) -> tuple[Decimal, Decision, tuple[Adjustment, ...]]:
+        def run(values: Values, points: Points) -> tuple[Any, Any]:
             value = subject(values, points)
-            entry = table.get(value)
-            kind: Any = "choice"
-            if entry is None:
-                entry, kind = fallback, "otherwise"
-            if entry is None:  # pragma: no cover - the checker demands full coverage
-                return ZERO, Decision("no_match", None, value, span=span), _NO_ADJUSTMENTS
-            earned, number, text, arm_span = entry
-            return (
-                earned(values, points),
-                Decision(kind, number, value, text=text, span=arm_span),
-                _NO_ADJUSTMENTS,
-            )
+            entry = table.get(value, fallback)
+            assert entry is not None  # the checker demands that every value is covered
+            earned, number = entry
+            return earned(values, points), (number, value)
 
-        return run
+        def explain(token: Any) -> tuple[Decision, tuple[Adjustment, ...]]:
+            number, value = token
+            text, arm_span = decisions[number]
+            kind: Any = "choice" if value in table else "otherwise"
+            return _new_node(Decision, (kind, number, value, (), text, arm_span)), _NONE
 
-    def cases(self, scoring: m.Cases) -> RuleFn:
-        arms: list[tuple[ExprFn | None, ExprFn, Decision]] = []
+        return run, explain
+
+    def cases(self, scoring: m.Cases) -> tuple[RunFn, ExplainFn]:
+        arms: list[tuple[ExprFn | None, ExprFn]] = []
+        decisions: list[tuple[Decision, tuple[Adjustment, ...]]] = []
         for number, arm in enumerate(scoring.arms, start=1):
             if isinstance(arm, m.CaseArm):
+                arms.append((self.expr(arm.condition), self.expr(arm.points)))
                 text = self.source.slice(arm.condition.span)
-                arms.append(
-                    (
-                        self.expr(arm.condition),
-                        self.expr(arm.points),
-                        Decision("case", number, True, text=text, span=arm.span),
-                    )
-                )
+                decisions.append((Decision("case", number, True, text=text, span=arm.span), _NONE))
             else:
-                arms.append(
-                    (
-                        None,
-                        self.expr(arm.points),
-                        Decision("otherwise", number, text=self.text(arm.span), span=arm.span),
-                    )
-                )
-        frozen_arms = tuple(arms)
-        no_match = Decision("no_match", span=scoring.span)
+                arms.append((None, self.expr(arm.points)))
+                text = self.text(arm.span)
+                decisions.append((Decision("otherwise", number, text=text, span=arm.span), _NONE))
+        frozen = tuple(arms)
+        no_match = (Decision("no_match", span=scoring.span), _NONE)
 
-        def run(values: Values, points: Points) -> tuple[Decimal, Decision, tuple[Adjustment, ...]]:
-            for condition, earned, decision in frozen_arms:
+        def run(values: Values, points: Points) -> tuple[Any, Any]:
+            for index, (condition, earned) in enumerate(frozen):
                 if condition is None or condition(values, points):
-                    return earned(values, points), decision, _NO_ADJUSTMENTS
-            return ZERO, no_match, _NO_ADJUSTMENTS
+                    return earned(values, points), index
+            return ZERO, None
 
-        return run
+        return run, lambda token: no_match if token is None else decisions[token]
 
-    def target(self, scoring: m.Target, maximum: Decimal) -> RuleFn:
+    def target(self, scoring: m.Target, maximum: Decimal) -> tuple[RunFn, ExplainFn]:
         actual_fn = self.expr(scoring.actual)
         target_fn = self.expr(scoring.target)
         zero_fn = self.expr(scoring.zero_target) if scoring.zero_target is not None else None
@@ -382,80 +470,51 @@ class _Compiler:
         step_size = (
             mode.size.value
             if isinstance(mode, m.Stepped) and isinstance(mode.size, m.Number)
-            else None
+            else ONE
         )
-        rounding = (
-            decimal.ROUND_CEILING
-            if isinstance(mode, m.Stepped) and mode.started
-            else decimal.ROUND_FLOOR
-        )
+        started = isinstance(mode, m.Stepped) and mode.started
+        rounding = decimal.ROUND_CEILING if started else decimal.ROUND_FLOOR
         text = self.text(scoring.span)
         span = scoring.span
 
-        def run(values: Values, points: Points) -> tuple[Decimal, Decision, tuple[Adjustment, ...]]:
+        def run(values: Values, points: Points) -> tuple[Any, Any]:
             actual = actual_fn(values, points)
             goal = target_fn(values, points)
             if goal < 0:
                 raise Undefined("negative-target", span)
             if not goal:
-                details: tuple[tuple[str, Value], ...] = (
-                    ("actual", actual),
-                    ("target", goal),
-                    ("ratio", ONE),
-                )
                 earned = zero_fn(values, points) if zero_fn is not None else maximum
-                return (
-                    earned,
-                    Decision("target", details=details, text=text, span=span),
-                    _NO_ADJUSTMENTS,
-                )
-            ratio = actual / goal
-            details = (("actual", actual), ("target", goal), ("ratio", ratio))
+                return earned, (actual, goal, ONE, None)
+            ratio = Decimal(actual) / goal
             if step_points is None:
-                earned = maximum * actual / goal
-            elif actual >= goal:
-                earned = maximum
-                details += (("steps", ZERO),)
-            else:
-                steps = ((goal - actual) / (goal * step_size)).to_integral_value(rounding=rounding)
-                earned = maximum - steps * step_points(values, points)
-                details += (("steps", steps),)
-            return (
-                earned,
-                Decision("target", details=details, text=text, span=span),
-                _NO_ADJUSTMENTS,
+                return maximum * actual / goal, (actual, goal, ratio, None)
+            if actual >= goal:
+                return maximum, (actual, goal, ratio, ZERO)
+            steps = (Decimal(goal - actual) / (goal * step_size)).to_integral_value(
+                rounding=rounding
             )
+            return maximum - steps * step_points(values, points), (actual, goal, ratio, steps)
 
-        return run
+        def explain(token: Any) -> tuple[Decision, tuple[Adjustment, ...]]:
+            actual, goal, ratio, steps = token
+            details: tuple[tuple[str, Value], ...] = (
+                ("actual", actual),
+                ("target", goal),
+                ("ratio", ratio),
+            )
+            if steps is not None:
+                details += (("steps", steps),)
+            return _new_node(Decision, ("target", None, None, details, text, span)), _NONE
+
+        return run, explain
 
 
-class _Step:
-    """One item (criterion, sub-criterion or rule) of a compiled program."""
+# What a trace node of an item shows besides its points: kind, id, label,
+# span and source excerpt.
+_NodeInfo = tuple[NodeKind, str, str, Span, str]
 
-    __slots__ = (
-        "children",
-        "fields",
-        "id",
-        "kind",
-        "label",
-        "maximum",
-        "requires",
-        "rule",
-        "source",
-        "span",
-    )
-
-    def __init__(self, item: m.Criterion, kind: NodeKind, rule: RuleFn | None, source: str) -> None:
-        self.id = item.id
-        self.kind = kind
-        self.label = item.label
-        self.maximum = item.maximum
-        self.span = item.scoring.span if item.scoring is not None else item.span
-        self.children = tuple(c.id for c in item.children)
-        self.requires = item.requires
-        self.fields = fields_read(item.scoring) if item.scoring is not None else ()
-        self.rule = rule
-        self.source = source
+_SUM: Final = Decision("sum")
+_TOTAL: Final = Decision("sum", text="standard + bonus - deduction")
 
 
 class Program:
@@ -466,20 +525,65 @@ class Program:
         compiler = _Compiler(model, source)
         self.quantum = compiler.quantum
         self.rounding_mode = compiler.rounding_mode
-        steps: dict[str, _Step] = {}
         rule_ids = {r.id for s in (model.bonus, model.deduction) if s for r in s.rules}
-        for item in all_items(model):
+        items = {item.id: item for item in all_items(model)}
+        steps = []
+        for item_id in _dependency_order(model):
+            item = items[item_id]
             kind: NodeKind = "rule" if item.id in rule_ids else "criterion"
-            rule = compiler.rule(item) if item.scoring is not None else None
-            text = source.excerpt(item.scoring.span if item.scoring is not None else item.span)
-            steps[item.id] = _Step(item, kind, rule, text)
-        self.steps = steps
-        self.order = tuple(steps[i] for i in _dependency_order(model))
-        self.part_sources = {p.id: source.excerpt(p.span) for p in model.parts}
-        self.section_sources = {
-            s.kind: source.excerpt(s.span) for s in (model.bonus, model.deduction) if s is not None
-        }
-        self.header_source = source.excerpt(model.header.span)
+            scoring = item.scoring
+            fields: tuple[str, ...] = ()
+            run: RunFn | None = None
+            explain: ExplainFn | None = None
+            exact = True
+            if scoring is None:
+                span = item.span
+            else:
+                run, explain = compiler.rule(item)
+                exact = compiler.scoring_on_grid(scoring)
+                fields = fields_read(scoring)
+                span = scoring.span
+            steps.append(
+                (
+                    item.id,
+                    item.maximum,
+                    run,
+                    explain,
+                    exact,
+                    item.requires,
+                    tuple(c.id for c in item.children),
+                    fields,
+                    (kind, item.id, item.label, span, source.excerpt(span)),
+                )
+            )
+        self.steps = tuple(steps)
+        self.parts: tuple[tuple[str, Decimal, tuple[str, ...], _NodeInfo], ...] = tuple(
+            (
+                p.id,
+                p.maximum,
+                tuple(c.id for c in p.criteria),
+                ("part", p.id, p.label, p.span, source.excerpt(p.span)),
+            )
+            for p in model.parts
+        )
+        self.sections: tuple[tuple[str, Decimal, tuple[str, ...], _NodeInfo], ...] = tuple(
+            (
+                s.kind,
+                s.maximum,
+                tuple(r.id for r in s.rules),
+                (s.kind, s.kind, s.label, s.span, source.excerpt(s.span)),
+            )
+            for s in (model.bonus, model.deduction)
+            if s is not None
+        )
+        header = model.header
+        self.rubric_info: _NodeInfo = (
+            "rubric",
+            header.id,
+            header.title,
+            header.span,
+            source.excerpt(header.span),
+        )
 
     def run(
         self, values: Values, *, traced: bool = True
@@ -517,26 +621,26 @@ class Program:
         nodes: dict[str, TraceNode] = {}
         missing: dict[str, None] = {}
         quantum, mode = self.quantum, self.rounding_mode
-        for step in self.order:
+        get = values.get
+        for item_id, maximum, run, explain, exact, requires, children, fields, info in self.steps:
             status: Status = "scored"
-            decision: Decision | None
-            adjustments: tuple[Adjustment, ...] = _NO_ADJUSTMENTS
-            raw: Decimal | None
-            if step.rule is None:
-                raw = sum((points[c] for c in step.children), ZERO)
-                value = raw
+            adjustments = _NONE
+            token: Any = None
+            decision: Any = None
+            if run is None:
+                raw = value = sum([points[c] for c in children], ZERO)
                 decision = _SUM
-            elif step.requires and any(points[r] <= 0 for r in step.requires):
+            elif requires and any(points[r] <= 0 for r in requires):
                 raw, value, status = None, ZERO, "requires_unmet"
                 decision = Decision(
-                    "requires_unmet", details=tuple((r, points[r]) for r in step.requires)
+                    "requires_unmet", details=tuple((r, points[r]) for r in requires)
                 )
             else:
                 try:
-                    raw, decision, adjustments = step.rule(values, points)
-                    value = raw.quantize(quantum, rounding=mode)
-                    if value != raw:
-                        adjustments = (*adjustments, Adjustment("round", raw, value))
+                    raw, token = run(values, points)
+                    if type(raw) is not Decimal:
+                        raw = Decimal(raw)
+                    value = raw if exact else raw.quantize(quantum, rounding=mode)
                 except Missing as error:
                     missing[error.field] = None
                     raw, value, status = None, ZERO, "missing"
@@ -547,106 +651,119 @@ class Program:
                 except decimal.DecimalException:
                     raw, value, status = None, ZERO, "undefined"
                     decision = Decision("undefined", subject="out-of-range")
-            if value > step.maximum:
-                adjustments = (*adjustments, Adjustment("max", value, step.maximum, step.maximum))
-                value = step.maximum
+            if traced:
+                if decision is None:
+                    assert explain is not None
+                    decision, adjustments = explain(token)
+                if raw is not None and value != raw:
+                    adjustments = (*adjustments, Adjustment("round", raw, value))
+            if value > maximum:
+                if traced:
+                    adjustments = (*adjustments, Adjustment("max", value, maximum, maximum))
+                value = maximum
             elif value < 0:
-                adjustments = (*adjustments, Adjustment("min", value, ZERO, ZERO))
+                if traced:
+                    adjustments = (*adjustments, Adjustment("min", value, ZERO, ZERO))
                 value = ZERO
-            points[step.id] = value
+            points[item_id] = value
             if traced:
-                nodes[step.id] = TraceNode(
-                    step.kind,
-                    step.id,
-                    step.label,
-                    value,
-                    step.maximum,
-                    step.span,
-                    step.source,
-                    status,
-                    raw,
-                    decision,
-                    tuple((name, values.get(name)) for name in step.fields),
-                    adjustments,
-                    tuple(nodes[c] for c in step.children),
-                )
-        model = self.model
-        parts: dict[str, Decimal] = {}
-        part_nodes: list[TraceNode] = []
-        for part in model.parts:
-            raw_part = sum((points[c.id] for c in part.criteria), ZERO)
-            value, adjustments = _clamp(raw_part, part.maximum, "max")
-            parts[part.id] = value
-            if traced:
-                part_nodes.append(
-                    TraceNode(
-                        "part",
-                        part.id,
-                        part.label,
+                kind, node_id, label, span, source = info
+                nodes[item_id] = _new_node(
+                    TraceNode,
+                    (
+                        kind,
+                        node_id,
+                        label,
                         value,
-                        part.maximum,
-                        part.span,
-                        self.part_sources[part.id],
-                        raw=raw_part,
-                        decision=_SUM,
-                        adjustments=adjustments,
-                        children=tuple(nodes[c.id] for c in part.criteria),
+                        maximum,
+                        span,
+                        source,
+                        status,
+                        raw,
+                        decision,
+                        fields,
+                        tuple([get(name) for name in fields]),
+                        adjustments,
+                        tuple([nodes[c] for c in children]),
+                    ),
+                )
+        parts: dict[str, Decimal] = {}
+        groups: list[TraceNode] = []
+        for part_id, maximum, criteria, info in self.parts:
+            raw_sum = sum([points[c] for c in criteria], ZERO)
+            value, adjustments = _clamp(raw_sum, maximum, "max")
+            parts[part_id] = value
+            if traced:
+                groups.append(
+                    _group_node(
+                        info,
+                        value,
+                        maximum,
+                        raw_sum,
+                        adjustments,
+                        tuple([nodes[c] for c in criteria]),
                     )
                 )
         standard = sum(parts.values(), ZERO)
-        section_points: dict[str, Decimal] = {}
-        section_nodes: list[TraceNode] = []
-        for section in (model.bonus, model.deduction):
-            if section is None:
-                continue
-            raw_section = sum((points[r.id] for r in section.rules), ZERO)
-            value, adjustments = _clamp(raw_section, section.maximum, "cap")
-            section_points[section.kind] = value
+        section_points = {"bonus": ZERO, "deduction": ZERO}
+        for section_kind, maximum, rules, info in self.sections:
+            raw_sum = sum([points[r] for r in rules], ZERO)
+            value, adjustments = _clamp(raw_sum, maximum, "cap")
+            section_points[section_kind] = value
             if traced:
-                section_nodes.append(
-                    TraceNode(
-                        section.kind,
-                        section.kind,
-                        section.label,
-                        value,
-                        section.maximum,
-                        section.span,
-                        self.section_sources[section.kind],
-                        raw=raw_section,
-                        decision=_SUM,
-                        adjustments=adjustments,
-                        children=tuple(nodes[r.id] for r in section.rules),
+                groups.append(
+                    _group_node(
+                        info, value, maximum, raw_sum, adjustments, tuple([nodes[r] for r in rules])
                     )
                 )
-        bonus = section_points.get("bonus", ZERO)
-        deduction = section_points.get("deduction", ZERO)
+        bonus, deduction = section_points["bonus"], section_points["deduction"]
         raw_total = standard + bonus - deduction
         total, adjustments = (
-            (raw_total, _NO_ADJUSTMENTS)
+            (raw_total, _NONE)
             if raw_total >= 0
             else (ZERO, (Adjustment("min", raw_total, ZERO, ZERO),))
         )
         trace = None
         if traced:
-            header = model.header
+            kind, node_id, label, span, source = self.rubric_info
             trace = TraceNode(
-                "rubric",
-                header.id,
-                header.title,
+                kind,
+                node_id,
+                label,
                 total,
-                header.total,
-                header.span,
-                self.header_source,
+                self.model.header.total,
+                span,
+                source,
                 raw=raw_total,
                 decision=_TOTAL,
                 adjustments=adjustments,
-                children=(*part_nodes, *section_nodes),
+                children=tuple(groups),
             )
-        return (total, standard, bonus, deduction, parts, points, tuple(missing), trace)
+        return total, standard, bonus, deduction, parts, points, tuple(missing), trace
 
 
-_SUM: Final = Decision("sum")
-_TOTAL: Final = Decision("sum", text="standard + bonus - deduction")
+def _group_node(
+    info: _NodeInfo,
+    value: Decimal,
+    maximum: Decimal,
+    raw: Decimal,
+    adjustments: tuple[Adjustment, ...],
+    children: tuple[TraceNode, ...],
+) -> TraceNode:
+    kind, node_id, label, span, source = info
+    return TraceNode(
+        kind,
+        node_id,
+        label,
+        value,
+        maximum,
+        span,
+        source,
+        raw=raw,
+        decision=_SUM,
+        adjustments=adjustments,
+        children=children,
+    )
 
 
 def _clamp(value: Decimal, maximum: Decimal, kind: Any) -> tuple[Decimal, tuple[Adjustment, ...]]:
@@ -654,7 +771,7 @@ def _clamp(value: Decimal, maximum: Decimal, kind: Any) -> tuple[Decimal, tuple[
         return maximum, (Adjustment(kind, value, maximum, maximum),)
     if value < 0:
         return ZERO, (Adjustment("min", value, ZERO, ZERO),)
-    return value, _NO_ADJUSTMENTS
+    return value, _NONE
 
 
 def _dependency_order(model: m.RubricModel) -> list[str]:

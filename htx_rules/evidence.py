@@ -21,7 +21,8 @@ from typing import Final
 import attrs
 
 from htx_rules import model as m
-from htx_rules.decimals import HUNDRED
+from htx_rules.codegen import compile_validator
+from htx_rules.decimals import HUNDRED, ZERO
 from htx_rules.errors import EvidenceError, EvidenceProblem
 from htx_rules.messages import TypeWord
 from htx_rules.result import Value
@@ -54,8 +55,13 @@ class _Problem:
 Validator = Callable[[object], "Value | _Problem"]
 
 
-def _as_decimal(value: object) -> Decimal | _Problem:
+def _as_number(value: object) -> int | Decimal | _Problem:
     kind = type(value)
+    if kind is int:
+        assert isinstance(value, int)
+        if abs(value) >= LIMIT:
+            return _Problem("evidence-too-large", limit=LIMIT)
+        return value
     if kind is Decimal:
         assert isinstance(value, Decimal)
         if not value.is_finite():
@@ -66,61 +72,52 @@ def _as_decimal(value: object) -> Decimal | _Problem:
         if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
             return _Problem("evidence-too-precise", places=MAX_DECIMALS)
         return value
-    if kind is int:
-        assert isinstance(value, int)
-        if abs(value) >= LIMIT:
-            return _Problem("evidence-too-large", limit=LIMIT)
-        return Decimal(value)
     if kind is float:
         return _Problem("evidence-float", "hint-decimal-evidence")
-    if kind is bool:
-        return _Problem("evidence-wrong-type")
     if kind is str:
         return _Problem("evidence-wrong-type", "hint-unquote-number")
     return _Problem("evidence-wrong-type")
 
 
-def _bounded(field: m.Field, check: Callable[[Decimal], _Problem | None]) -> Validator:
-    low, high = field.minimum, field.maximum
+def _bounds(field: m.Field) -> tuple[Decimal, Decimal]:
+    """A field's bounds in the units evidence gives (percentages as 0-100)."""
+    low = -LIMIT if field.minimum is None else field.minimum
+    high = LIMIT if field.maximum is None else field.maximum
     if field.type == "percent":
         # Bounds are stored as rates (80% -> 0.8); evidence gives percentages.
-        low = None if low is None else low * HUNDRED
-        high = None if high is None else high * HUNDRED
+        low = max(low * HUNDRED, ZERO)
+        high = min(high * HUNDRED, HUNDRED)
+    if field.type == "count":
+        low = max(low, ZERO)
+    return low, high
+
+
+def _number(field: m.Field) -> Validator:
+    low, high = _bounds(field)
+    whole = field.type == "count"
+    percent = field.type == "percent"
 
     def validate(value: object) -> Value | _Problem:
-        number = _as_decimal(value)
+        number = _as_number(value)
         if isinstance(number, _Problem):
             return number
-        problem = check(number)
-        if problem is not None:
-            return problem
-        if (low is not None and number < low) or (high is not None and number > high):
+        if whole:
+            if number != int(number):
+                return _Problem("evidence-not-whole", "hint-whole-number")
+            if number < 0:
+                return _Problem("evidence-negative")
+            number = int(number)
+        if percent and not ZERO <= number <= HUNDRED:
+            return _Problem("evidence-percent-range", "hint-percent-evidence")
+        if not low <= number <= high:
             return _Problem("evidence-out-of-bounds", low=_bound_word(low), high=_bound_word(high))
-        return number
+        return Decimal(number) if percent else number
 
     return validate
 
 
-def _bound_word(bound: Decimal | None) -> object:
-    return "…" if bound is None else bound
-
-
-def _check_count(number: Decimal) -> _Problem | None:
-    if number != number.to_integral_value():
-        return _Problem("evidence-not-whole", "hint-whole-number")
-    if number < 0:
-        return _Problem("evidence-negative")
-    return None
-
-
-def _check_percent(number: Decimal) -> _Problem | None:
-    if number < 0 or number > HUNDRED:
-        return _Problem("evidence-percent-range", "hint-percent-evidence")
-    return None
-
-
-def _check_nothing(number: Decimal) -> _Problem | None:
-    return None
+def _bound_word(bound: Decimal) -> object:
+    return "…" if abs(bound) == LIMIT else bound
 
 
 def _yes_no(value: object) -> Value | _Problem:
@@ -164,15 +161,15 @@ def _choice(field: m.Field) -> Validator:
 
 
 def validator_for(field: m.Field) -> Validator:
-    """The validator of one declared field."""
+    """The validator of one declared field: it returns the value in the engine's
+    form (a count as ``int``, a percentage as ``Decimal``) or a problem."""
     if field.type == "yes/no":
         return _yes_no
     if field.type == "date":
         return _date
     if field.type == "choice":
         return _choice(field)
-    check = {"count": _check_count, "percent": _check_percent}.get(field.type, _check_nothing)
-    return _bounded(field, check)
+    return _number(field)
 
 
 class EvidenceSchema:
@@ -181,6 +178,15 @@ class EvidenceSchema:
     def __init__(self, fields: tuple[m.Field, ...]) -> None:
         self.fields = {f.name: f for f in fields}
         self.validators = {f.name: validator_for(f) for f in fields}
+        self._accept = compile_validator(
+            fields,
+            {
+                f.name: _bounds(f)
+                for f in fields
+                if f.type in ("count", "number", "percent", "money")
+            },
+            MAX_DECIMALS,
+        )
 
     def validate(self, evidence: object, *, strict: bool = False) -> dict[str, Value]:
         """Check ``evidence`` and return it in the engine's form (numbers as Decimal,
@@ -192,6 +198,9 @@ class EvidenceSchema:
         """
         if not isinstance(evidence, Mapping):
             raise EvidenceError([EvidenceProblem("", _short(evidence), "evidence-not-object")])
+        accepted = self._accept(evidence)
+        if accepted is not None and (not strict or len(accepted) == len(self.fields)):
+            return accepted  # type: ignore[no-any-return]
         validators = self.validators
         values: dict[str, Value] = {}
         problems: list[EvidenceProblem] = []

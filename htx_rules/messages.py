@@ -151,6 +151,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "điểm tối đa của {id} phải lớn hơn 0",
         "the maximum of {id} must be more than 0",
     ),
+    "keyword-name": (
+        "'{name}' là từ khóa của ngôn ngữ, không dùng làm tên",
+        "'{name}' is a keyword of the language and cannot be a name",
+    ),
     "duplicate-field": (
         "trường minh chứng '{name}' đã khai báo ở dòng {line}",
         "evidence field '{name}' is already declared on line {line}",

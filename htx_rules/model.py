@@ -438,6 +438,7 @@ class Header:
     rounding: Rounding
     step: Decimal | None
     span: Span = _span()
+    total_span: Span = _span()
 
 
 @attrs.frozen

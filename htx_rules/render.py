@@ -85,6 +85,8 @@ def show_evidence(value: Value | None, field: m.Field | None, lang: Lang) -> str
         return text("value-missing", lang)
     if isinstance(value, bool):
         return text("value-yes" if value else "value-no", lang)
+    if isinstance(value, int):
+        value = Decimal(value)
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
     if isinstance(value, str):
@@ -141,6 +143,8 @@ def _show_subject(
     expr = _subject_expr(node, index)
     if isinstance(expr, m.FieldRef):
         return show_evidence(_field_value(node, expr.name), index.fields[expr.name], lang)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
     if isinstance(value, Decimal):
         kind = kind_of(expr, index.fields) if expr is not None else None
         if as_rate or (kind is not None and kind.unit == "percent"):
@@ -159,6 +163,8 @@ def _field_value(node: TraceNode, name: str) -> Value | None:
 
 
 def _show_bound(value: Value | None, as_rate: bool, lang: Lang) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
     if isinstance(value, Decimal):
         return show_rate(value, lang) if as_rate else show_number(value, lang)
     return show_evidence(value, None, lang)
@@ -266,8 +272,8 @@ def _decision_words(node: TraceNode, decision: Decision, index: _Index, lang: La
 
 
 def _num(value: Value | None, lang: Lang) -> str:
-    if isinstance(value, Decimal):
-        return show_number(value, lang)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return show_number(Decimal(value), lang)
     return show_evidence(value, None, lang)
 
 
@@ -314,6 +320,8 @@ def explain_node(result: Result, node_id: str, lang: Lang = "vi") -> str:
 def _json_value(value: Value | None) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, Decimal):
         return canonical(value)
     return value.isoformat()

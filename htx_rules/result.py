@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 import attrs
 
@@ -23,7 +23,9 @@ from htx_rules.source import Span
 if TYPE_CHECKING:
     from htx_rules.decimals import Lang
 
-Value: TypeAlias = Decimal | bool | datetime.date | str
+# An evidence value in the engine: counts (and other whole numbers given as
+# such) stay ``int``; other numbers are ``Decimal``; never ``float``.
+Value: TypeAlias = Decimal | int | bool | datetime.date | str
 
 AdjustmentKind = Literal["round", "cap", "max", "min"]
 NodeKind = Literal["rubric", "part", "criterion", "bonus", "deduction", "rule"]
@@ -45,8 +47,11 @@ DecisionKind = Literal[
 ]
 
 
-@attrs.frozen
-class Adjustment:
+# Trace records are created in the scoring hot path, dozens per evaluation:
+# immutable NamedTuples cost a tenth of a frozen attrs instance to build.
+
+
+class Adjustment(NamedTuple):
     """One step that changed a value after its rule computed it.
 
     Attributes:
@@ -64,8 +69,7 @@ class Adjustment:
     limit: Decimal | None = None
 
 
-@attrs.frozen
-class Decision:
+class Decision(NamedTuple):
     """What decided a node's points.
 
     Attributes:
@@ -96,8 +100,7 @@ class Decision:
         return None
 
 
-@attrs.frozen
-class TraceNode:
+class TraceNode(NamedTuple):
     """One node of the trace: a part, criterion, rule or section, and why it scored.
 
     Attributes:
@@ -113,7 +116,8 @@ class TraceNode:
             by zero); ``requires_unmet`` (an item it requires did not score).
         raw: The value its rule computed, before rounding, caps and clamps.
         decision: What decided it.
-        reads: Evidence fields the rule reads, with the values given (None: missing).
+        read_fields: Evidence fields the rule reads, in source order.
+        read_values: The values given for them (None: not given).
         adjustments: Roundings, caps and clamps applied, in order.
         children: Nodes below it.
     """
@@ -128,9 +132,15 @@ class TraceNode:
     status: Status = "scored"
     raw: Decimal | None = None
     decision: Decision | None = None
-    reads: tuple[tuple[str, Value | None], ...] = ()
+    read_fields: tuple[str, ...] = ()
+    read_values: tuple[Value | None, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
     children: tuple[TraceNode, ...] = ()
+
+    @property
+    def reads(self) -> tuple[tuple[str, Value | None], ...]:
+        """Each field the rule reads with the value given (None: not given)."""
+        return tuple(zip(self.read_fields, self.read_values, strict=True))
 
     def walk(self) -> Iterator[TraceNode]:
         """This node and every node below it, depth first, in rubric order."""

@@ -10,8 +10,8 @@ from pathlib import Path
 from htx_rules import model as m
 from htx_rules.builder import Builder
 from htx_rules.checker import Checker
+from htx_rules.codegen import CompiledProgram
 from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
-from htx_rules.evaluator import Program
 from htx_rules.evidence import EvidenceSchema
 from htx_rules.parser import parse
 from htx_rules.result import Result, Value
@@ -33,7 +33,7 @@ class Rubric:
         self.model = model
         self.source = source
         self._schema = EvidenceSchema(model.fields)
-        self._program = Program(model, source)
+        self._program = CompiledProgram(model, source)
         self._contestants = {c.code: c for c in model.contestants}
 
     def __repr__(self) -> str:
