@@ -133,7 +133,9 @@ def _subject_words(node: TraceNode, index: _Index) -> str:
         return index.fields[expr.name].label
     item = index.items.get(node.id)
     if item is not None and isinstance(item.scoring, m.Banded):
-        return node.source.splitlines()[0].removeprefix("by").strip()
+        # The block's first line is the keyword and the subject: "by a / b".
+        first = node.source.splitlines()[0].split(None, 1)
+        return first[1].strip() if len(first) == 2 else ""
     return ""
 
 
