@@ -11,6 +11,7 @@ Exit codes (also in ``docs/cli.md``):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,7 +85,12 @@ def main(
     """Run the command line; return the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = _build_parser().parse_args(argv)
+    try:
+        # argparse prints usage, help and --version itself: send it to our streams.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = _build_parser().parse_args(argv)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     lang: Lang = getattr(args, "lang", "vi")
     try:
         return _score(args, lang, out, err)
@@ -103,11 +109,13 @@ def _score(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
     failed = False
     for file in files:
         try:
-            results.append(_score_file(rubric, file, args.strict))
+            results.append(_score_file(rubric, file, args.strict, lang))
         except EvidenceError as error:
             print(error.render(lang), file=err)
             failed = True
-    _print_results(results, args.format, lang, out)
+    # The shape of the output follows the input, not what failed: several
+    # files (or a folder) always give the list form.
+    _print_results(results, args.format, lang, out, several=len(files) > 1)
     return EXIT_EVIDENCE if failed else EXIT_OK
 
 
@@ -115,11 +123,20 @@ def _load_rubric(path: str, lang: Lang) -> Rubric:
     try:
         return load(path)
     except OSError as error:
-        raise _UsageError(
-            render_message(
-                "cli-cannot-read", {"path": path, "reason": error.strerror or str(error)}, lang
-            )
-        ) from None
+        raise _UsageError(_cannot_read(path, error, lang)) from None
+
+
+def _cannot_read(path: str, error: OSError | None, lang: Lang) -> str:
+    """Why a file cannot be read, in the reader's language."""
+    if error is None or isinstance(error, FileNotFoundError):
+        reason = render_message("cli-no-such-file", {}, lang)
+    elif isinstance(error, PermissionError):
+        reason = render_message("cli-permission", {}, lang)
+    elif isinstance(error, IsADirectoryError):
+        reason = render_message("cli-is-folder", {}, lang)
+    else:
+        reason = error.strerror or str(error)
+    return render_message("cli-cannot-read", {"path": path, "reason": reason}, lang)
 
 
 def _evidence_files(paths: Sequence[str], lang: Lang) -> list[Path]:
@@ -134,48 +151,44 @@ def _evidence_files(paths: Sequence[str], lang: Lang) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise _UsageError(
-                render_message(
-                    "cli-cannot-read",
-                    {"path": name, "reason": render_message("cli-no-such-file", {}, lang)},
-                    lang,
-                )
-            )
+            raise _UsageError(_cannot_read(name, None, lang))
     return files
 
 
-def _score_file(rubric: Rubric, file: Path, strict: bool) -> Result:
+def _score_file(rubric: Rubric, file: Path, strict: bool, lang: Lang) -> Result:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise EvidenceError([EvidenceProblem("", None, "evidence-not-utf8")], str(file)) from None
+    except OSError as error:
+        raise _UsageError(_cannot_read(str(file), error, lang)) from None
     try:
         document = parse_evidence_json(text, str(file))
         if document.rubric is not None and document.rubric != rubric.id:
-            raise EvidenceError(
-                [
-                    EvidenceProblem(
-                        "rubric", document.rubric, "rubric-mismatch", {"expected": rubric.id}
-                    )
-                ]
+            mismatch = EvidenceProblem(
+                "rubric", document.rubric, "rubric-mismatch", {"expected": rubric.id}
             )
+            raise EvidenceError([mismatch])
         return rubric.score(document.evidence, contestant=document.contestant, strict=strict)
     except EvidenceError as error:
         raise error.with_source(str(file)) from None
 
 
-def _print_results(results: list[Result], fmt: str, lang: Lang, out: TextIO) -> None:
-    if not results:
-        return
+def _print_results(
+    results: list[Result], fmt: str, lang: Lang, out: TextIO, *, several: bool
+) -> None:
     if fmt == "json":
-        out.write(result_to_json(results[0]) if len(results) == 1 else results_to_json(results))
+        if several:
+            out.write(results_to_json(results))
+        elif results:
+            out.write(result_to_json(results[0]))
         return
     render = markdown_report if fmt == "md" else text_report
     for number, result in enumerate(results):
         if number:
             out.write("\n")
         out.write(render(result, lang))
-    if len(results) > 1:
+    if several and results:
         out.write("\n")
         if fmt == "md":
             out.write(f"## {render_message('cli-summary', {}, lang)}\n\n")

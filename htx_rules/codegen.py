@@ -23,7 +23,13 @@ from typing import Any, Final
 from htx_rules import model as m
 from htx_rules.checker import all_items, fields_read, kind_of
 from htx_rules.decimals import ONE, SCORING_CONTEXT, ZERO
-from htx_rules.evaluator import Undefined, _Compiler, _constant, _dependency_order
+from htx_rules.evaluator import (
+    Undefined,
+    _Compiler,
+    _constant,
+    _dependency_order,
+    _highest_total,
+)
 from htx_rules.ranges import RangeAnalysis
 from htx_rules.result import Adjustment, Decision, TraceNode
 from htx_rules.source import SourceText
@@ -37,6 +43,11 @@ def _divide(numerator: Any, denominator: Any, span: Any) -> Decimal:
         raise Undefined("division-by-zero", span)
     quotient: Decimal = Decimal(numerator) / denominator
     return quotient
+
+
+def _absent(values: Any, fields: tuple[str, ...]) -> list[str]:
+    """The fields of a rule that were not given (what to supply to score it)."""
+    return [name for name in fields if name not in values]
 
 
 def _negative_target(span: Any) -> None:
@@ -56,6 +67,7 @@ class _Writer:
             "Undefined": Undefined,
             "_divide": _divide,
             "_negative_target": _negative_target,
+            "_absent": _absent,
             "_new": tuple.__new__,
             "TraceNode": TraceNode,
             "Decision": Decision,
@@ -414,7 +426,8 @@ class _Generator:
                 out.line(depth + 1, f"if {p} != {r}:")
                 out.line(depth + 2, f"adj = adj + (_new(Adjustment, ('round', {r}, {p}, None)),)")
         out.line(depth, "except KeyError as error:")
-        out.line(depth + 1, f"missing.append(error.args[0]); {r} = None; {p} = ZERO")
+        fields = out.const(fields_read(item.scoring))
+        out.line(depth + 1, f"missing.extend(_absent(values, {fields})); {r} = None; {p} = ZERO")
         if traced:
             out.line(depth + 1, "st = 'missing'; adj = ()")
             out.line(
@@ -514,7 +527,7 @@ class _Generator:
             static = ", ".join(out.const(v) for v in ("rubric", header.id, header.title))
             out.line(
                 1,
-                f"trace = _new(TraceNode, ({static}, total, {out.const(header.total)}, "
+                f"trace = _new(TraceNode, ({static}, total, {out.const(_highest_total(model))}, "
                 f"{out.const(header.span)}, {out.const(self.source.excerpt(header.span))},"
                 f" 'scored', raw, _TOTAL, (), (), adj, ({''.join(g + ', ' for g in groups)})"
                 "))",

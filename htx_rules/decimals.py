@@ -38,13 +38,14 @@ HUNDRED: Final = Decimal(100)
 
 def canonical(value: Decimal) -> str:
     """The one textual form of a decimal in JSON and golden files: no exponent,
-    no trailing zeros, no negative zero (``Decimal("10.50")`` -> ``"10.5"``)."""
-    if value.is_zero():
-        return "0"
-    if value == value.to_integral_value():
-        return str(int(value))
-    text = format(value.normalize(), "f")
-    return text
+    no trailing zeros, no negative zero (``Decimal("10.50")`` -> ``"10.5"``).
+
+    Exact whatever the caller's decimal context: it works on the digits.
+    """
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def format_number(value: Decimal, lang: Lang = "vi", *, places: int | None = None) -> str:
@@ -55,7 +56,9 @@ def format_number(value: Decimal, lang: Lang = "vi", *, places: int | None = Non
     half-up for display only); otherwise trailing zeros are dropped.
     """
     if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP)
+        value = value.quantize(
+            Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP, context=SCORING_CONTEXT
+        )
         text = format(value, "f")
     else:
         text = canonical(value)
@@ -77,7 +80,7 @@ def format_number(value: Decimal, lang: Lang = "vi", *, places: int | None = Non
 
 def format_percent(rate: Decimal, lang: Lang = "vi") -> str:
     """Format a rate (``0.655``) as a percentage (``65,5%``)."""
-    return format_number(rate * HUNDRED, lang) + "%"
+    return format_number(rate.scaleb(2, SCORING_CONTEXT), lang) + "%"
 
 
 def format_money(amount: Decimal, lang: Lang = "vi") -> str:

@@ -353,11 +353,18 @@ class _Compiler:
 
         def explain(token: Any) -> tuple[Decision, tuple[Adjustment, ...]]:
             count, each, start, amount, before_cap = token
-            details: tuple[tuple[str, Value], ...] = (("units", count), ("rate", each))
-            if start is not None:
-                details += (("base", start), ("taken", amount))
+            details: tuple[tuple[str, Value], ...] = (
+                ("units", count),
+                ("rate", each),
+                ("taken", amount),
+            )
             adjustments = _NONE
-            if before_cap is not None:
+            if start is not None:
+                # The cap bounds what is taken off the base, not the points.
+                details += (("base", start),)
+                if before_cap is not None:
+                    details += (("uncapped", before_cap),)
+            elif before_cap is not None:
                 adjustments = (
                     Adjustment("cap", Decimal(before_cap), Decimal(amount), Decimal(amount)),
                 )
@@ -642,7 +649,11 @@ class Program:
                         raw = Decimal(raw)
                     value = raw if exact else raw.quantize(quantum, rounding=mode)
                 except Missing as error:
-                    missing[error.field] = None
+                    # Everything the rule reads and was not given, not only the
+                    # first field it stopped at: what to supply to score it.
+                    for name in fields:
+                        if name not in values:
+                            missing[name] = None
                     raw, value, status = None, ZERO, "missing"
                     decision = Decision("missing", subject=error.field)
                 except Undefined as error:
@@ -731,7 +742,7 @@ class Program:
                 node_id,
                 label,
                 total,
-                self.model.header.total,
+                _highest_total(self.model),
                 span,
                 source,
                 raw=raw_total,
@@ -740,6 +751,12 @@ class Program:
                 children=tuple(groups),
             )
         return total, standard, bonus, deduction, parts, points, tuple(missing), trace
+
+
+def _highest_total(model: m.RubricModel) -> Decimal:
+    """The most a unit can score: the standard total plus the bonus cap."""
+    bonus = model.bonus.maximum if model.bonus is not None else ZERO
+    return model.header.total + bonus
 
 
 def _group_node(

@@ -22,9 +22,9 @@ import attrs
 
 from htx_rules import model as m
 from htx_rules.codegen import compile_validator
-from htx_rules.decimals import HUNDRED, ZERO
+from htx_rules.decimals import HUNDRED, ZERO, Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem
-from htx_rules.messages import TypeWord
+from htx_rules.messages import TypeWord, text_for
 from htx_rules.result import Value
 
 # Evidence numbers are bounded so that every rubric computation stays exact
@@ -287,6 +287,27 @@ class EvidenceDocument:
     source: str
 
 
+class JsonReason:
+    """Python's JSON error message, in the reader's language where it is a known one."""
+
+    _CODES: Final = {
+        "Expecting value": "json-expecting-value",
+        "Expecting ',' delimiter": "json-expecting-comma",
+        "Expecting ':' delimiter": "json-expecting-colon",
+        "Expecting property name enclosed in double quotes": "json-expecting-name",
+        "Unterminated string starting at": "json-unterminated-string",
+        "Invalid control character at": "json-control-character",
+        "Extra data": "json-extra-data",
+    }
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def localize(self, lang: Lang) -> str:
+        code = self._CODES.get(self.message)
+        return self.message if code is None else text_for(code, lang)
+
+
 def _reject_constant(name: str) -> object:
     raise ValueError(name)
 
@@ -331,7 +352,7 @@ def parse_evidence_json(text: str, source: str = "<string>") -> EvidenceDocument
                     "",
                     None,
                     "evidence-json",
-                    {"line": error.lineno, "column": error.colno, "reason": error.msg},
+                    {"line": error.lineno, "column": error.colno, "reason": JsonReason(error.msg)},
                 )
             ],
             source,

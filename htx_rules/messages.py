@@ -356,6 +356,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "tệp JSON không hợp lệ ở dòng {line}, cột {column}: {reason}",
         "invalid JSON at line {line}, column {column}: {reason}",
     ),
+    "json-expecting-value": ("cần một giá trị", "expecting a value"),
+    "json-expecting-comma": ("thiếu dấu phẩy ','", "expecting a ',' delimiter"),
+    "json-expecting-colon": ("thiếu dấu hai chấm ':'", "expecting a ':' delimiter"),
+    "json-expecting-name": (
+        "cần tên khóa trong ngoặc kép",
+        "expecting a property name in double quotes",
+    ),
+    "json-unterminated-string": ("chuỗi chưa đóng ngoặc kép", "unterminated string"),
+    "json-control-character": ("ký tự điều khiển không hợp lệ", "invalid control character"),
+    "json-extra-data": ("còn dữ liệu thừa sau giá trị", "extra data after the value"),
     "evidence-duplicate-key": (
         "khóa '{field}' xuất hiện hai lần trong tệp; chỉ được ghi một lần",
         "key '{field}' appears twice in the file; give it once",
@@ -521,6 +531,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     # ------------------------------------------------------------ command line
     "cli-cannot-read": ("không đọc được '{path}': {reason}", "cannot read '{path}': {reason}"),
     "cli-no-such-file": ("không có tệp hay thư mục này", "no such file or folder"),
+    "cli-permission": ("không có quyền đọc", "permission denied"),
+    "cli-is-folder": ("đây là một thư mục, không phải tệp", "it is a folder, not a file"),
     "cli-empty-folder": (
         "thư mục '{path}' không có tệp .json nào",
         "folder '{path}' holds no .json file",
@@ -538,8 +550,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{subject} {value}: no threshold reached",
     ),
     "why-otherwise-band": (
-        "{subject} {value}: dưới mọi ngưỡng ở trên",
-        "{subject} {value}: below every threshold above",
+        "{subject} {value}: không khớp dòng nào ở trên",
+        "{subject} {value}: matches none of the lines above",
     ),
     "why-choice": ("{subject}: {value}", "{subject}: {value}"),
     "why-choice-otherwise": (
@@ -549,8 +561,15 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "why-case": ("trường hợp {arm}: {text}", "case {arm}: {text}"),
     "why-case-otherwise": ("không trường hợp nào ở trên", "none of the cases above"),
     "why-case-none": ("không trường hợp nào đúng", "no case holds"),
-    "why-per-unit": ("{units} × {rate} điểm", "{units} × {rate} points"),
-    "why-minus-per-unit": ("{base} − {units} × {rate} điểm", "{base} − {units} × {rate} points"),
+    "why-per-unit": ("{units} × {rate} = {amount}", "{units} × {rate} = {amount}"),
+    "why-minus-per-unit": (
+        "{base} − {units} × {rate} = {base} − {amount}",
+        "{base} − {units} × {rate} = {base} − {amount}",
+    ),
+    "why-minus-per-unit-capped": (
+        "{base} − {amount}, vì {units} × {rate} = {uncapped} vượt mức trừ tối đa {amount}",
+        "{base} − {amount}, as {units} × {rate} = {uncapped} is more than the most taken off, {amount}",
+    ),
     "why-target": (
         "đạt {actual} / chỉ tiêu {target} ({ratio})",
         "{actual} of a target of {target} ({ratio})",

@@ -8,6 +8,7 @@ person reads comes from :mod:`htx_rules.messages`, in Vietnamese or English.
 from __future__ import annotations
 
 import datetime
+import decimal
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -17,7 +18,7 @@ from tabulate import tabulate
 
 from htx_rules import model as m
 from htx_rules.checker import all_items, kind_of, scoring_exprs, walk
-from htx_rules.decimals import Lang, canonical, format_money, format_number
+from htx_rules.decimals import SCORING_CONTEXT, Lang, canonical, format_money, format_number
 from htx_rules.messages import render_message
 
 if TYPE_CHECKING:
@@ -59,10 +60,13 @@ def text(code: str, lang: Lang, /, **args: object) -> str:
 
 def _approx(value: Decimal, places: int) -> str:
     """``value`` with at most ``places`` decimals; ``≈`` marks a rounded display."""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        return "≈" + canonical(value.quantize(Decimal(1).scaleb(-places)))
-    return canonical(value)
+    text = canonical(value)
+    if len(text.partition(".")[2]) <= places:
+        return text
+    rounded = value.quantize(
+        Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP, context=SCORING_CONTEXT
+    )
+    return "≈" + canonical(rounded)
 
 
 def show_number(value: Decimal, lang: Lang) -> str:
@@ -74,7 +78,7 @@ def show_number(value: Decimal, lang: Lang) -> str:
 
 def show_rate(rate: Decimal, lang: Lang) -> str:
     """A rate (0.6543) as a percentage for people (``65,43%``)."""
-    shown = _approx(rate * 100, 2)
+    shown = _approx(rate.scaleb(2, SCORING_CONTEXT), 2)
     prefix = "≈" if shown.startswith("≈") else ""
     return prefix + format_number(Decimal(shown.lstrip("≈")), lang) + "%"
 
@@ -239,13 +243,23 @@ def _decision_words(node: TraceNode, decision: Decision, index: _Index, lang: La
         units = decision.detail("units")
         rate = decision.detail("rate")
         base = decision.detail("base")
-        args = {"units": _num(units, lang), "rate": _num(rate, lang)}
-        if base is not None:
-            return text("why-minus-per-unit", lang, base=_num(base, lang), **args)
-        return text("why-per-unit", lang, **args)
+        taken = decision.detail("taken")
+        args = {"units": _num(units, lang), "rate": _num(rate, lang), "amount": _num(taken, lang)}
+        if base is None:
+            return text("why-per-unit", lang, **args)
+        uncapped = decision.detail("uncapped")
+        if uncapped is not None:
+            return text(
+                "why-minus-per-unit-capped",
+                lang,
+                base=_num(base, lang),
+                uncapped=_num(uncapped, lang),
+                **args,
+            )
+        return text("why-minus-per-unit", lang, base=_num(base, lang), **args)
     if kind == "target":
         target = decision.detail("target")
-        if isinstance(target, Decimal) and not target:
+        if isinstance(target, Decimal | int) and not isinstance(target, bool) and target == 0:
             return text("why-target-zero", lang)
         ratio = decision.detail("ratio")
         words = text(
@@ -533,6 +547,7 @@ def text_report(result: Result, lang: Lang = "vi") -> str:
         disable_numparse=True,
         colalign=("left", "left", "right", "right", "left"),
         maxcolwidths=[None, 42, None, None, 64],
+        preserve_whitespace=True,  # the indentation of sub-criteria ids
     )
     return "\n".join([*_title_lines(result, lang), "", table, "", *_totals(result, lang)]) + "\n"
 

@@ -12,6 +12,7 @@ from htx_rules.builder import Builder
 from htx_rules.checker import Checker
 from htx_rules.codegen import CompiledProgram
 from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
+from htx_rules.evaluator import _highest_total
 from htx_rules.evidence import EvidenceSchema
 from htx_rules.parser import parse
 from htx_rules.result import Result, Value
@@ -132,8 +133,7 @@ class Rubric:
     @property
     def maximum_total(self) -> Decimal:
         """The most points a unit can get: the standard total plus the bonus cap."""
-        bonus = self.model.bonus.maximum if self.model.bonus else Decimal(0)
-        return self.model.header.total + bonus
+        return _highest_total(self.model)
 
 
 def loads(text: str, name: str = "<string>") -> Rubric:
