@@ -1,0 +1,439 @@
+"""How fast the engine scores the 2021 rubric, against a hand-written function.
+
+Run from the repository root::
+
+    uv run python benchmarks/score_2021.py            # 20,000 evidence dicts, 5 repetitions
+    uv run python benchmarks/score_2021.py --count 50000 --repeat 7 --seed 3
+
+What it does, in one process:
+
+1. compiles ``rubrics/2021.rules`` with :func:`htx_rules.loads` — first the
+   compile that also builds the (cached) Lark parser, then repeated compiles;
+2. generates seeded random evidence for the 2021 rubric: every declared field,
+   realistic ranges, percentages sometimes as ``Decimal`` with one decimal,
+   dates as ISO strings, some fields missing (left out or ``None``), and edge
+   cases (targets of 0, a revenue of 0 the year before);
+3. checks that :func:`hand_written_total` — what a programmer would write for
+   speed, with no engine — gives the engine's total for every dict, and stops
+   (exit status 1) at the first difference;
+4. times the hand-written function (the baseline), ``rubric.score(e,
+   trace=False)`` and ``rubric.score(e)`` (traced; the trace is touched), each
+   over every dict, several times, and prints the best and median time per
+   dict, evaluations per second and the ratio to the baseline (the ratio uses
+   the best times).  ``rubric.validate(e)`` alone is timed too: it is the part
+   of both engine rows that the baseline does not do (checking the evidence).
+
+This is a script, not a test: timings are never asserted in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import importlib
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+ROOT = Path(__file__).resolve().parent.parent
+RUBRIC = ROOT / "rubrics" / "2021.rules"
+
+TARGET_TRACED_RATIO = 5.0
+TARGET_COMPILE_MS = 100.0
+
+Evidence = dict[str, Any]
+
+
+# ---------------------------------------------------------------- the baseline
+
+
+def _linear(most: int, actual: int, target: int) -> int:
+    """``target ... : linear`` in hundredths of a point: ``most * actual / target``
+    rounded half-up to 2 decimals (exact integer arithmetic), at most ``most``.
+    A target of 0 counts as achieved."""
+    if target == 0:
+        return most
+    value = (2 * most * actual + target) // (2 * target)
+    return most if value > most else value
+
+
+_REPORT = {"dung_han": 200, "tre_han": 100, "khong_gui": 0}
+
+
+def hand_written_total(e: Evidence) -> int:
+    """The 2021 total in hundredths of a point, written by hand for speed.
+
+    A rule whose evidence is missing scores 0, as in the engine.  Every value is
+    an exact integer number of hundredths: 0.25 and 0.5 steps, linear targets
+    rounded half-up, ratios compared by cross-multiplying.
+    """
+    g = e.get
+    # Part I (max 50) ------------------------------------------------------
+    p = 0
+    if g("bcd_quyet_dinh"):
+        p += 150
+        if g("bcd_quy_che"):  # I.1.b requires I.1.a
+            p += 150
+    if g("so_ket_6_thang"):
+        p += 150
+    if g("tong_ket_nam"):
+        p += 150
+    if g("can_bo_chuyen_trach"):
+        p += 200
+    if g("ke_hoach_kttt"):
+        p += 200
+    if g("ke_hoach_thi_dua"):
+        p += 200
+    if g("van_ban_trien_khai"):
+        p += 200
+    n = g("hoi_nghi_tuyen_truyen")
+    if n is not None:
+        p += min(100 * n, 300)
+    n = g("tin_bai_tuyen_truyen")
+    if n is not None:
+        p += min(50 * n, 300)
+    n = g("xa_chua_dat_tc13")
+    if n is not None:
+        p += 400 - min(50 * n, 150)
+    chains = g("mo_hinh_chuoi")
+    if chains is not None and chains >= 1:
+        p += 500
+    if g("ngan_sach_ho_tro"):
+        p += 200
+    a, t = g("htx_duoc_ho_tro"), g("ke_hoach_ho_tro")
+    if a is not None and t is not None:
+        p += _linear(300, a, t)
+    n = g("can_bo_tre")
+    if n is not None:
+        p += min(100 * n, 300)
+    r = g("ty_le_htx_danh_gia")
+    if r is not None:
+        p += 200 if r >= 90 else 100 if r >= 70 else 0
+    r = g("ty_le_dai_hoi")
+    if r is not None:
+        p += 200 if r >= 80 else 100 if r >= 60 else 0
+    n = g("cuoc_kiem_tra")
+    if n is not None:
+        p += 300 if n >= 4 else 200 if n >= 2 else 100 if n >= 1 else 0
+    c = g("bao_cao_6_thang")
+    if c is not None:
+        p += _REPORT[c]
+    c = g("bao_cao_nam")
+    if c is not None:
+        p += _REPORT[c]
+    late = g("bao_cao_dot_xuat_tre")
+    if late is not None:
+        p += 200 if late == 0 else 100 if late == 1 else 0
+    # Part II (max 10) -----------------------------------------------------
+    groups, groups_target = g("tht_moi"), g("chi_tieu_tht")
+    if groups is not None and groups_target is not None:
+        p += _linear(400, groups, groups_target)
+    r = g("ty_le_tht_hop_dong")
+    if r is not None:
+        p += 300 if r >= 80 else 200 if r >= 50 else 100 if r > 0 else 0
+    n = g("tht_nang_cap")
+    if n is not None:
+        p += min(150 * n, 300)
+    # Part III (max 40) ----------------------------------------------------
+    coops, coops_target = g("htx_moi"), g("chi_tieu_htx")
+    if coops is not None and coops_target is not None:
+        p += _linear(1000, coops, coops_target)
+    a, t = g("tv_moi"), g("chi_tieu_tv")
+    if a is not None and t is not None:
+        if t == 0 or a >= t:
+            p += 500
+        else:  # minus 1 per full 10% short
+            p += max(500 - 100 * ((10 * (t - a)) // t), 0)
+    good, rated = g("htx_kha_tot"), g("htx_xep_loai")
+    if good is not None and rated is not None and rated != 0:
+        if 2 * good >= rated:
+            p += 800
+        elif 10 * good >= 4 * rated:
+            p += 600
+        elif 10 * good >= 3 * rated:
+            p += 400
+        elif 5 * good >= rated:
+            p += 200
+    now, before = g("doanh_thu_bq_2021"), g("doanh_thu_bq_2020")
+    if now is not None and before is not None and before != 0:
+        if 10 * (now - before) >= before:
+            p += 400
+        elif now >= before:
+            p += 200
+    n = g("htx_lien_ket")
+    if n is not None:
+        p += min(100 * n, 500)
+    r = g("ty_le_htx_bao_cao")
+    if r is not None:
+        p += 400 if r >= 90 else 300 if r >= 70 else 200 if r >= 50 else 0
+    stopped = g("htx_ngung_hoat_dong")
+    handled = g("htx_ngung_da_xu_ly")
+    if stopped is not None:
+        if stopped == 0:
+            p += 400
+        elif handled is not None:
+            p += 400 if handled >= stopped else 200 if 2 * handled >= stopped else 0
+    # Bonus (cap 5) --------------------------------------------------------
+    b = 0
+    if chains is not None and chains >= 2:
+        b += 100
+    if coops is not None and coops_target is not None and coops > coops_target:
+        b += min(50 * (coops - coops_target), 200)
+    n = g("htx_dien_hinh")
+    if n is not None:
+        b += min(50 * n, 100)
+    n = g("lien_hiep_htx_moi")
+    if n is not None and n >= 1:
+        b += 100
+    if groups is not None and groups_target is not None and groups > groups_target:
+        b += min(25 * (groups - groups_target), 100)
+    # Deduction (cap 5) ----------------------------------------------------
+    d = 0
+    day = g("ngay_nop_bao_cao")
+    if day is not None and day > "2021-12-20":  # ISO dates compare as text
+        d += 200
+    if late is not None:
+        d += min(50 * late, 200)
+    n = g("htx_moi_khong_hd")
+    if n is not None:
+        d += min(100 * n, 200)
+    if stopped is not None and handled is not None and stopped > handled:
+        d += min(50 * (stopped - handled), 200)
+    n = g("so_lieu_sai_lech")
+    if n is not None:
+        d += min(50 * n, 200)
+    total = p + min(b, 500) - min(d, 500)
+    return total if total > 0 else 0
+
+
+# ---------------------------------------------------------------- evidence
+
+_YES_NO = (
+    "bcd_quyet_dinh", "bcd_quy_che", "so_ket_6_thang", "tong_ket_nam", "can_bo_chuyen_trach",
+    "ke_hoach_kttt", "ke_hoach_thi_dua", "van_ban_trien_khai", "ngan_sach_ho_tro",
+)
+_COUNTS = {  # field: (low, high), inclusive
+    "hoi_nghi_tuyen_truyen": (0, 6),
+    "tin_bai_tuyen_truyen": (0, 12),
+    "xa_chua_dat_tc13": (0, 8),
+    "mo_hinh_chuoi": (0, 4),
+    "htx_duoc_ho_tro": (0, 10),
+    "ke_hoach_ho_tro": (0, 10),
+    "can_bo_tre": (0, 5),
+    "cuoc_kiem_tra": (0, 6),
+    "bao_cao_dot_xuat_tre": (0, 4),
+    "tht_moi": (0, 15),
+    "chi_tieu_tht": (0, 10),
+    "tht_nang_cap": (0, 4),
+    "htx_moi": (0, 12),
+    "chi_tieu_htx": (0, 8),
+    "tv_moi": (0, 400),
+    "chi_tieu_tv": (0, 300),
+    "htx_lien_ket": (0, 8),
+    "htx_ngung_hoat_dong": (0, 6),
+    "htx_ngung_da_xu_ly": (0, 6),
+    "htx_dien_hinh": (0, 4),
+    "lien_hiep_htx_moi": (0, 2),
+    "htx_moi_khong_hd": (0, 3),
+    "so_lieu_sai_lech": (0, 3),
+}
+_PERCENTS = ("ty_le_htx_danh_gia", "ty_le_dai_hoi", "ty_le_tht_hop_dong", "ty_le_htx_bao_cao")
+_CHOICES = ("bao_cao_6_thang", "bao_cao_nam")
+_FIRST_DAY = datetime.date(2021, 12, 1)
+
+
+def random_evidence(rng: random.Random) -> Evidence:
+    """One district's evidence: every declared field, a few of them missing."""
+    e: Evidence = {}
+    for name in _YES_NO:
+        e[name] = rng.random() < 0.8
+    for name, (low, high) in _COUNTS.items():
+        e[name] = rng.randint(low, high)
+    rated = rng.randint(0, 40)
+    e["htx_xep_loai"] = rated
+    e["htx_kha_tot"] = rng.randint(0, rated)
+    for name in _PERCENTS:
+        if rng.random() < 0.4:
+            e[name] = Decimal(rng.randint(0, 1000)).scaleb(-1)  # one decimal: 72.5
+        else:
+            e[name] = rng.randint(0, 100)
+    for name in _CHOICES:
+        e[name] = rng.choice(("dung_han", "dung_han", "tre_han", "khong_gui"))
+    before = rng.randrange(0, 3_000_000_000, 1_000_000) if rng.random() < 0.97 else 0
+    e["doanh_thu_bq_2020"] = before
+    e["doanh_thu_bq_2021"] = max(0, before + rng.randrange(-400_000_000, 600_000_000, 1_000_000))
+    e["ngay_nop_bao_cao"] = (_FIRST_DAY + datetime.timedelta(days=rng.randint(0, 40))).isoformat()
+    for name in list(e):
+        draw = rng.random()
+        if draw < 0.03:
+            del e[name]
+        elif draw < 0.04:
+            e[name] = None
+    return e
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def machine() -> list[tuple[str, str]]:
+    """Where the numbers were measured."""
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    return [
+        ("platform", platform.platform()),
+        ("python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("cpu", f"{cpu} ({os.cpu_count()} logical CPUs)"),
+    ]
+
+
+def best_and_median(run: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """The best and median wall time of ``repeat`` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=20_000, help="evidence dicts (20000)")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions per variant (5)")
+    parser.add_argument("--seed", type=int, default=2021, help="random seed (2021)")
+    args = parser.parse_args(argv)
+
+    # Compile first: the very first compile also builds the Lark parser.
+    start = time.perf_counter()
+    htx_rules = importlib.import_module("htx_rules")
+    import_ms = (time.perf_counter() - start) * 1000
+    text = RUBRIC.read_text(encoding="utf-8")
+    start = time.perf_counter()
+    rubric = htx_rules.loads(text, name="rubrics/2021.rules")
+    first_ms = (time.perf_counter() - start) * 1000
+    later = []
+    for _ in range(20):
+        start = time.perf_counter()
+        htx_rules.loads(text, name="rubrics/2021.rules")
+        later.append((time.perf_counter() - start) * 1000)
+    later_ms = statistics.median(later)
+
+    rng = random.Random(args.seed)
+    evidence = [random_evidence(rng) for _ in range(args.count)]
+    missing = sum(len(rubric.fields) - sum(v is not None for v in e.values()) for e in evidence)
+
+    # Verify the baseline against the engine before timing anything.
+    hundredth = Decimal("0.01")
+    for number, e in enumerate(evidence):
+        expected = rubric.score(e, trace=False).total
+        mine = Decimal(hand_written_total(e)) * hundredth
+        if mine != expected:
+            result = rubric.score(e)
+            print(f"MISMATCH on evidence #{number}: hand-written {mine}, engine {expected}")
+            print(f"evidence: {e}")
+            print(result.explain("en"))
+            return 1
+    print(f"verified: the hand-written function gives the engine's total for all "
+          f"{len(evidence):,} evidence dicts ({missing:,} missing values in all)")
+
+    def baseline() -> None:
+        total = hand_written_total
+        for e in evidence:
+            total(e)
+
+    def untraced() -> None:
+        score = rubric.score
+        for e in evidence:
+            score(e, trace=False)
+
+    def traced() -> None:
+        score = rubric.score
+        for e in evidence:
+            if score(e).trace is None:
+                raise AssertionError("a traced result without a trace")
+
+    def validate_only() -> None:
+        check = rubric.validate
+        for e in evidence:
+            check(e)
+
+    rows = []
+    for name, run in (
+        ("hand-written Python (baseline)", baseline),
+        ("rubric.score(e, trace=False)", untraced),
+        ("rubric.score(e)  (traced)", traced),
+        ("rubric.validate(e) alone (inside both rows above)", validate_only),
+    ):
+        gc.collect()
+        best, median = best_and_median(run, args.repeat)
+        rows.append([name, best, median])
+    base = rows[0][1]
+    table = [
+        [
+            name,
+            f"{best / args.count * 1e6:.2f}",
+            f"{median / args.count * 1e6:.2f}",
+            f"{args.count / best:,.0f}",
+            f"{best / base:.1f}",
+        ]
+        for name, best, median in rows
+    ]
+    print()
+    print(f"{args.count:,} evidence dicts, best and median of {args.repeat} runs each")
+    print(tabulate(
+        table,
+        headers=["variant", "µs/dict (best)", "µs/dict (median)", "evaluations/s", "× baseline"],
+        colalign=("left", "right", "right", "right", "right"),
+        disable_numparse=True,
+    ))
+    print()
+    print(tabulate(
+        [
+            ["import htx_rules", f"{import_ms:.1f}"],
+            ["first compile in the process (builds the Lark parser)", f"{first_ms:.1f}"],
+            ["later compiles (median of 20)", f"{later_ms:.1f}"],
+            ["later compiles (best of 20)", f"{min(later):.1f}"],
+        ],
+        headers=["compile rubrics/2021.rules (htx_rules.loads)", "ms"],
+        colalign=("left", "right"),
+        disable_numparse=True,
+    ))
+    print()
+    print(tabulate(machine(), headers=["machine", ""], disable_numparse=True))
+    print()
+    traced_ratio = rows[2][1] / base
+    checks = [
+        (f"traced scoring ≤ {TARGET_TRACED_RATIO:g}× the hand-written baseline",
+         f"{traced_ratio:.1f}×", traced_ratio <= TARGET_TRACED_RATIO),
+        (f"first compile ≤ {TARGET_COMPILE_MS:g} ms", f"{first_ms:.1f} ms",
+         first_ms <= TARGET_COMPILE_MS),
+        (f"later compiles ≤ {TARGET_COMPILE_MS:g} ms", f"{later_ms:.1f} ms",
+         later_ms <= TARGET_COMPILE_MS),
+    ]
+    print(tabulate(
+        [[target, value, "met" if ok else "NOT met"] for target, value, ok in checks],
+        headers=["target", "measured", ""],
+        disable_numparse=True,
+    ))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
