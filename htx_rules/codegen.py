@@ -597,11 +597,14 @@ def compile_validator(
     out.namespace.update({"_date": datetime.date, "_fromisoformat": datetime.date.fromisoformat})
     out.line(0, "def validate(evidence):")
     out.line(1, "values = {}")
+    out.line(1, "given_none = 0")
     out.line(1, "get = evidence.get")
     for field in fields:
         name = out.const(field.name)
         out.line(1, f"v = get({name})")
-        out.line(1, "if v is not None:")
+        out.line(1, "if v is None:")
+        out.line(2, f"if {name} in evidence: given_none += 1")  # None means not given
+        out.line(1, "else:")
         if field.type == "yes/no":
             out.line(2, "if type(v) is not bool: return None")
             out.line(2, f"values[{name}] = v")
@@ -634,7 +637,8 @@ def compile_validator(
             )
             out.line(3, f"values[{name}] = v")
             out.line(2, "else: return None")
-    out.line(1, "if len(values) != len(evidence): return None")
+    # Any key left over is not a declared field: let the slow path name it.
+    out.line(1, "if len(values) + given_none != len(evidence): return None")
     out.line(1, "return values")
     scope: dict[str, Any] = {}
     names = sorted(out.namespace)
