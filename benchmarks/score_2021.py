@@ -17,11 +17,14 @@ What it does, in one process:
    speed, with no engine — gives the engine's total for every dict, and stops
    (exit status 1) at the first difference;
 4. times the hand-written function (the baseline), ``rubric.score(e,
-   trace=False)`` and ``rubric.score(e)`` (traced; the trace is touched), each
-   over every dict, several times, and prints the best and median time per
-   dict, evaluations per second and the ratio to the baseline (the ratio uses
-   the best times).  ``rubric.validate(e)`` alone is timed too: it is the part
-   of both engine rows that the baseline does not do (checking the evidence).
+   trace=False)``, ``rubric.score(e)`` (traced: the generated code records each
+   rule's raw value and branch, the complete trace data) and
+   ``rubric.score(e).trace`` (the same, and the tree of trace nodes built from
+   the record, as happens the first time a result's trace is read), each over
+   every dict, several times, and prints the best and median time per dict,
+   evaluations per second and the ratio to the baseline (the ratio uses the
+   best times).  ``rubric.validate(e)`` alone is timed too: it is the part of
+   every engine row that the baseline does not do (checking the evidence).
 
 This is a script, not a test: timings are never asserted in the test suite.
 """
@@ -364,6 +367,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             score(e, trace=False)
 
     def traced() -> None:
+        # Scoring with the trace recorded: every rule's raw value and branch,
+        # from which the tree of trace nodes is built when it is first read.
+        score = rubric.score
+        for e in evidence:
+            if score(e).trace_builder is None:
+                raise AssertionError("a traced result without a trace record")
+
+    def traced_tree() -> None:
         score = rubric.score
         for e in evidence:
             if score(e).trace is None:
@@ -378,8 +389,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, run in (
         ("hand-written Python (baseline)", baseline),
         ("rubric.score(e, trace=False)", untraced),
-        ("rubric.score(e)  (traced)", traced),
-        ("rubric.validate(e) alone (inside both rows above)", validate_only),
+        ("rubric.score(e)  (traced: trace recorded)", traced),
+        ("rubric.score(e).trace  (traced, tree of nodes built)", traced_tree),
+        ("rubric.validate(e) alone (inside every engine row)", validate_only),
     ):
         gc.collect()
         best, median = best_and_median(run, args.repeat)
@@ -419,9 +431,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(tabulate(machine(), headers=["machine", ""], disable_numparse=True))
     print()
     traced_ratio = rows[2][1] / base
+    tree_ratio = rows[3][1] / base
     checks = [
         (f"traced scoring ≤ {TARGET_TRACED_RATIO:g}× the hand-written baseline",
          f"{traced_ratio:.1f}×", traced_ratio <= TARGET_TRACED_RATIO),
+        (f"traced, tree built ≤ {TARGET_TRACED_RATIO:g}× (not a target; for reference)",
+         f"{tree_ratio:.1f}×", tree_ratio <= TARGET_TRACED_RATIO),
         (f"first compile ≤ {TARGET_COMPILE_MS:g} ms", f"{first_ms:.1f} ms",
          first_ms <= TARGET_COMPILE_MS),
         (f"later compiles ≤ {TARGET_COMPILE_MS:g} ms", f"{later_ms:.1f} ms",

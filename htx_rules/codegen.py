@@ -1,16 +1,25 @@
 """Stage 4, fast path: the checked rule model compiled to Python source.
 
-The reference evaluator (:mod:`htx_rules.evaluator`) runs a tree of closures;
-this module writes the same rules out as one straight-line Python function per
-rubric (one traced, one untraced variant), compiles it once, and runs that.
-Both give identical points; the tests hold them to it.
+The reference evaluator (:mod:`htx_rules.evaluator`) runs a tree of closures
+over Decimals; this module writes the same rules out as one straight-line
+Python function per rubric, compiles it once, and runs that.  Two variants are
+generated: an untraced one for bulk scoring, and a traced one that also
+records, for every criterion and rule, its raw value and which branch it took
+— the data :func:`htx_rules.trace.build_trace` turns into the trace tree.
+
+Exact and fast: points are whole numbers of ``10 ** -places`` (hundredths for
+a rubric rounding to 2 decimals).  Where a rule's value is provably on that
+grid — constants, counts, per-unit points — it is computed with Python
+integers; a linear target of two counts is rounded with exact integer
+division; anything else (ratios, decimal evidence) is computed with Decimal
+and rounded by the rubric's rule.  The tests hold every result, trace
+included, equal to the reference evaluator's.
 
 Safety: the generated source contains no text from the rubric at all.  Every
-constant — numbers, dates, field names, labels, spans, source excerpts — is
-bound by a generated name (``K12``) in the function's namespace; variables are
-generated names (``p3``, ``r3``).  So a rubric cannot inject code whatever its
-labels or names say, and the generated code has no loops: its running time is
-linear in the size of the rubric.
+constant — numbers, dates, field names, labels — is bound by a generated name
+(``K12``); variables are generated names (``p3``, ``r3``).  So a rubric cannot
+inject code whatever its labels or names say, and the generated code has no
+loops: its running time is linear in the size of the rubric.
 """
 
 from __future__ import annotations
@@ -27,15 +36,24 @@ from htx_rules.evaluator import (
     Undefined,
     _Compiler,
     _constant,
-    _dependency_order,
-    _highest_total,
+    dependency_order,
+    make_plan,
 )
 from htx_rules.ranges import RangeAnalysis
-from htx_rules.result import Adjustment, Decision, TraceNode
+from htx_rules.result import TraceNode
 from htx_rules.source import SourceText
+from htx_rules.trace import (
+    REQUIRES_UNMET,
+    MissingMark,
+    ScaledPoints,
+    TracePlan,
+    UndefinedMark,
+    build_trace,
+    decimal_points,
+    to_decimal,
+)
 
 _OPS: Final = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!="}
-_ROUND = decimal.ROUND_HALF_UP
 
 
 def _divide(numerator: Any, denominator: Any, span: Any) -> Decimal:
@@ -54,6 +72,22 @@ def _negative_target(span: Any) -> None:
     raise Undefined("negative-target", span)
 
 
+def divide_rounded(numerator: int, denominator: int, mode: str) -> int:
+    """``numerator / denominator`` rounded to a whole number by a Decimal
+    rounding ``mode``, in exact integer arithmetic (``denominator > 0``)."""
+    sign = -1 if numerator < 0 else 1
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if remainder:
+        twice = 2 * remainder
+        if mode == decimal.ROUND_HALF_UP:
+            quotient += twice >= denominator
+        elif mode == decimal.ROUND_HALF_EVEN:
+            quotient += twice > denominator or (twice == denominator and quotient % 2 == 1)
+        elif mode == decimal.ROUND_UP:
+            quotient += 1
+    return sign * quotient
+
+
 class _Writer:
     """Accumulates source lines and the namespace their names refer to."""
 
@@ -68,10 +102,11 @@ class _Writer:
             "_divide": _divide,
             "_negative_target": _negative_target,
             "_absent": _absent,
-            "_new": tuple.__new__,
-            "TraceNode": TraceNode,
-            "Decision": Decision,
-            "Adjustment": Adjustment,
+            "_divide_rounded": divide_rounded,
+            "_to_decimal": to_decimal,
+            "MissingMark": MissingMark,
+            "UndefinedMark": UndefinedMark,
+            "REQUIRES_UNMET": REQUIRES_UNMET,
         }
         self._constants: dict[tuple[type, Any], str] = {}
 
@@ -88,6 +123,23 @@ class _Writer:
     def line(self, indent: int, text: str) -> None:
         self.lines.append("    " * indent + text)
 
+    def function(self, name: str, filename: str) -> Any:
+        """Compile the lines as function ``name``; constants become closure cells."""
+        names = sorted(self.namespace)
+        body = "\n".join(self.lines).replace("\n", "\n    ")
+        factory = f"def _factory({', '.join(names)}):\n    {body}\n    return {name}\n"
+        scope: dict[str, Any] = {}
+        exec(compile(factory, filename, "exec"), scope)  # generated from constants only
+        return scope["_factory"](**self.namespace)
+
+
+def _literal(value: Any) -> str | None:
+    """A whole Decimal as a Python int literal: the same number, compared and
+    added faster; None for anything else."""
+    if type(value) is Decimal and value == value.to_integral_value() and abs(value) < 10**18:
+        return repr(int(value))
+    return None
+
 
 def _hashable(value: Any) -> bool:
     try:
@@ -98,481 +150,502 @@ def _hashable(value: Any) -> bool:
 
 
 class _Generator:
+    """Writes the scoring function of one rubric (traced or untraced)."""
+
     def __init__(self, model: m.RubricModel, source: SourceText, traced: bool) -> None:
         self.model = model
         self.source = source
         self.traced = traced
+        self.rule_ids = {r.id for s in (model.bonus, model.deduction) if s for r in s.rules}
         self.reference = _Compiler(model, source)
         self.ranges = RangeAnalysis(model)
         self.fields = {f.name: f for f in model.fields}
+        self.places = self.reference.places
+        self.scale = 10**self.places
         self.out = _Writer()
-        self.index: dict[str, int] = {}
+        self.out.namespace["_D"] = decimal_points(self.places)
+        self.order = dependency_order(model)
+        self.index = {item_id: number for number, item_id in enumerate(self.order)}
+        self.items = {item.id: item for item in all_items(model)}
+        #: items whose raw value is recorded as scaled integer points
+        self.scaled_raw: set[str] = set()
 
-    # ------------------------------------------------------------ static facts
+    # ------------------------------------------------------------ expressions, real units
 
-    def decimal_typed(self, expr: m.Expr) -> bool:
-        """Whether ``expr`` always yields a Decimal (never an int from a count)."""
-        if isinstance(expr, m.Number | m.PointsOf):
-            return True
-        if isinstance(expr, m.FieldRef):
-            return self.fields[expr.name].type == "percent"
-        if isinstance(expr, m.Negate):
-            return self.decimal_typed(expr.operand)
-        if isinstance(expr, m.Arithmetic):
-            if expr.op == "/":
-                return True
-            kind = kind_of(expr.left, self.fields)
-            if kind is not None and kind.base == "date":
-                return False
-            return self.decimal_typed(expr.left) or self.decimal_typed(expr.right)
-        if isinstance(expr, m.Call):
-            if expr.function in ("min", "max"):
-                return all(self.decimal_typed(a) for a in expr.args)
-            return True
-        return False
-
-    def scoring_decimal_typed(self, scoring: m.Scoring) -> bool:
-        if isinstance(scoring, m.Formula):
-            return self.decimal_typed(scoring.expr)
-        if isinstance(scoring, m.Conditional):
-            return self.decimal_typed(scoring.points) and (
-                scoring.otherwise is None or self.decimal_typed(scoring.otherwise)
-            )
-        if isinstance(scoring, m.PerUnit):
-            amount = self.decimal_typed(scoring.rate) or self.decimal_typed(scoring.units)
-            capped = scoring.cap is None or self.decimal_typed(scoring.cap)
-            return (amount and capped) or (
-                scoring.base is not None and self.decimal_typed(scoring.base)
-            )
-        if isinstance(scoring, m.Banded | m.Cases):
-            return all(self.decimal_typed(arm.points) for arm in scoring.arms)
-        return True  # a target's points are computed from the Decimal maximum
-
-    def needs_clamp(self, item: m.Criterion) -> tuple[bool, bool]:
-        """Whether the clamps to 0 and to the maximum can ever change the value."""
-        if item.scoring is None:
-            # The checker makes the maxima of the children add up to the parent's.
-            return False, False
-        span = self.ranges.scoring(item.scoring, item.maximum)
-        exponent = item.maximum.as_tuple().exponent
-        on_grid = isinstance(exponent, int) and exponent >= -self.reference.places
-        if not on_grid:
-            return True, True
-        # Rounding to the grid keeps a value inside bounds that are on the grid.
-        return span.low < 0, span.high > item.maximum
-
-    # ------------------------------------------------------------ expressions
-
-    def expr(self, expr: m.Expr) -> str:
+    def real(self, expr: m.Expr) -> str:
+        """Code for the value of ``expr`` as the reference evaluator computes it."""
+        out = self.out
         known, value = _constant(expr, self.model)
         if known:
-            return self.out.const(value)
+            return _literal(value) or out.const(value)
         if isinstance(expr, m.FieldRef):
-            read = f"values[{self.out.const(expr.name)}]"
+            read = f"values[{out.const(expr.name)}]"
             if self.fields[expr.name].type == "percent":
-                return f"{read}.scaleb(-2)"
+                return f"{read}.scaleb(-2)"  # given 0-100, computed with as a rate
             return read
         if isinstance(expr, m.PointsOf):
-            return f"p{self.index[expr.item]}"
+            return f"_D[p{self.index[expr.item]}]"
         if isinstance(expr, m.Negate):
-            return f"(-{self.expr(expr.operand)})"
+            return f"(-{self.real(expr.operand)})"
         if isinstance(expr, m.Not):
-            return f"(not {self.expr(expr.operand)})"
+            return f"(not {self.real(expr.operand)})"
         if isinstance(expr, m.Logical):
-            return "(" + f" {expr.op} ".join(self.expr(o) for o in expr.operands) + ")"
+            return "(" + f" {expr.op} ".join(self.real(o) for o in expr.operands) + ")"
         if isinstance(expr, m.Comparison):
-            return f"({self.expr(expr.left)} {_OPS[expr.op]} {self.expr(expr.right)})"
+            left, right = self.percent_units(expr.left), self.percent_units(expr.right)
+            if left is None or right is None:
+                left, right = self.real(expr.left), self.real(expr.right)
+            return f"({left} {_OPS[expr.op]} {right})"
         if isinstance(expr, m.Arithmetic):
-            left, right = self.expr(expr.left), self.expr(expr.right)
+            left, right = self.real(expr.left), self.real(expr.right)
             if expr.op == "/":
-                return f"_divide({left}, {right}, {self.out.const(expr.span)})"
+                return f"_divide({left}, {right}, {out.const(expr.span)})"
             kind = kind_of(expr.left, self.fields)
             if expr.op == "-" and kind is not None and kind.base == "date":
                 return f"({left} - {right}).days"
             return f"({left} {expr.op} {right})"
         assert isinstance(expr, m.Call)
-        args = [self.expr(a) for a in expr.args]
+        args = [self.real(a) for a in expr.args]
         if expr.function in ("min", "max"):
             return f"{expr.function}({', '.join(args)})"
         if expr.function == "round":
             places = expr.args[1]
             assert isinstance(places, m.Number)
-            quantum = self.out.const(Decimal(1).scaleb(-int(places.value)))
-            mode = self.out.const(self.reference.rounding_mode)
+            quantum = out.const(Decimal(1).scaleb(-int(places.value)))
+            mode = out.const(self.reference.rounding_mode)
             return f"Decimal({args[0]}).quantize({quantum}, rounding={mode})"
-        mode = self.out.const(
-            decimal.ROUND_FLOOR if expr.function == "floor" else decimal.ROUND_CEILING
-        )
+        mode = out.const(decimal.ROUND_FLOOR if expr.function == "floor" else decimal.ROUND_CEILING)
         return f"Decimal({args[0]}).to_integral_value(rounding={mode})"
 
-    # ------------------------------------------------------------ scoring forms
-    # Each form sets r{i} (the raw value) and t{i} (the token its explain
-    # function reads), exactly as the reference evaluator's run() returns them.
+    def percent_units(self, expr: m.Expr) -> str | None:
+        """Code for ``expr`` in percentage points (65 for 65%), when that is exact
+        without arithmetic: a percent field as given, a percent literal, zero."""
+        if isinstance(expr, m.FieldRef) and self.fields[expr.name].type == "percent":
+            return f"values[{self.out.const(expr.name)}]"
+        if isinstance(expr, m.Number) and (expr.unit == "percent" or expr.value == 0):
+            value = expr.value.scaleb(2)
+            return _literal(value) or self.out.const(value)
+        return None
 
-    def set(self, depth: int, i: int, value: str, token: str) -> None:
-        """Set the raw value of step ``i``, and in traced code its token."""
-        if self.traced:
-            self.out.line(depth, f"r{i} = {value}; t{i} = {token}")
+    # ------------------------------------------------------------ expressions, scaled points
+
+    def whole(self, expr: m.Expr) -> str | None:
+        """Code for ``expr`` as a Python int when it is always a whole number."""
+        if isinstance(expr, m.Number):
+            if expr.value == expr.value.to_integral_value():
+                return repr(int(expr.value))
+            return None
+        if isinstance(expr, m.FieldRef):
+            if self.fields[expr.name].type == "count":
+                return f"values[{self.out.const(expr.name)}]"
+            return None
+        if isinstance(expr, m.Negate):
+            inner = self.whole(expr.operand)
+            return None if inner is None else f"(-{inner})"
+        if isinstance(expr, m.Arithmetic) and expr.op != "/":
+            kind = kind_of(expr.left, self.fields)
+            if kind is not None and kind.base == "date":
+                return None
+            left, right = self.whole(expr.left), self.whole(expr.right)
+            if left is None or right is None:
+                return None
+            return f"({left} {expr.op} {right})"
+        if isinstance(expr, m.Call) and expr.function in ("min", "max"):
+            args = [self.whole(a) for a in expr.args]
+            if any(a is None for a in args):
+                return None
+            return f"{expr.function}({', '.join(a for a in args if a is not None)})"
+        return None
+
+    def scaled(self, expr: m.Expr) -> str | None:
+        """Code for ``expr`` times ``10 ** places`` as a Python int, when that is exact."""
+        whole = self.whole(expr)
+        if whole is not None:
+            return whole if whole == "0" else f"({whole} * {self.scale})"
+        if isinstance(expr, m.Number):
+            shifted = expr.value.scaleb(self.places)
+            if shifted == shifted.to_integral_value():
+                return repr(int(shifted))
+            return None
+        if isinstance(expr, m.PointsOf):
+            return f"p{self.index[expr.item]}"
+        if isinstance(expr, m.Negate):
+            inner = self.scaled(expr.operand)
+            return None if inner is None else f"(-{inner})"
+        if isinstance(expr, m.Arithmetic):
+            if expr.op in ("+", "-"):
+                left, right = self.scaled(expr.left), self.scaled(expr.right)
+                if left is None or right is None:
+                    return None
+                return f"({left} {expr.op} {right})"
+            if expr.op == "*":
+                for factor, points in ((expr.left, expr.right), (expr.right, expr.left)):
+                    count, amount = self.whole(factor), self.scaled(points)
+                    if count is not None and amount is not None:
+                        return f"({count} * {amount})"
+            return None
+        if isinstance(expr, m.Call) and expr.function in ("min", "max"):
+            args = [self.scaled(a) for a in expr.args]
+            if any(a is None for a in args):
+                return None
+            return f"{expr.function}({', '.join(a for a in args if a is not None)})"
+        return None
+
+    def to_points(self, real_code: str) -> str:
+        """Code turning a real value into scaled points by the rubric's rounding rule."""
+        quantum = self.out.const(self.reference.quantum)
+        mode = self.out.const(self.reference.rounding_mode)
+        return (
+            f"int(Decimal({real_code}).quantize({quantum}, rounding={mode}).scaleb({self.places}))"
+        )
+
+    # ------------------------------------------------------------ scoring forms
+    # Each form sets p{i} (the points before clamping, scaled), and in traced
+    # code r{i} (the raw value recorded) and t{i} (the token the rule's
+    # explain function reads, exactly as the reference evaluator returns it).
+
+    def points(self, expr: m.Expr) -> str:
+        scaled = self.scaled(expr)
+        return scaled if scaled is not None else self.to_points(self.real(expr))
+
+    def set(self, depth: int, i: int, points: str, token: str, raw: str | None = None) -> None:
+        """Set step ``i``'s points; traced code records its raw value (default:
+        the points themselves, scaled) and the token its explain function reads."""
+        if not self.traced:
+            self.out.line(depth, f"p{i} = {points}")
+        elif raw is None:
+            self.out.line(depth, f"p{i} = r{i} = {points}; t{i} = {token}")
         else:
-            self.out.line(depth, f"r{i} = {value}")
+            self.out.line(depth, f"r{i} = {raw}; p{i} = {points}; t{i} = {token}")
+
+    def rule_exact_in_points(self, item: m.Criterion) -> bool:
+        """Whether every value the rule produces is computed as scaled points
+        (so its raw value is recorded scaled)."""
+        scoring = item.scoring
+        if isinstance(scoring, m.Formula):
+            return self.scaled(scoring.expr) is not None
+        if isinstance(scoring, m.Conditional):
+            return self.scaled(scoring.points) is not None and (
+                scoring.otherwise is None or self.scaled(scoring.otherwise) is not None
+            )
+        if isinstance(scoring, m.PerUnit):
+            return (
+                self.whole(scoring.units) is not None
+                and self.scaled(scoring.rate) is not None
+                and (scoring.cap is None or self.scaled(scoring.cap) is not None)
+                and (scoring.base is None or self.scaled(scoring.base) is not None)
+            )
+        if isinstance(scoring, m.Banded | m.Cases):
+            return all(self.scaled(arm.points) is not None for arm in scoring.arms)
+        return False
 
     def scoring(self, i: int, item: m.Criterion, depth: int) -> None:
         scoring = item.scoring
-        out = self.out
+        exact = self.rule_exact_in_points(item)
+        if exact:
+            self.scaled_raw.add(item.id)
         if isinstance(scoring, m.Formula):
-            self.set(depth, i, f"{self.expr(scoring.expr)}", "None")
+            if exact:
+                self.set(depth, i, self.points(scoring.expr), "None")
+            else:
+                self.out.line(depth, f"v{i} = {self.real(scoring.expr)}")
+                self.set(depth, i, self.to_points(f"v{i}"), "None", raw=f"v{i}")
         elif isinstance(scoring, m.Conditional):
-            out.line(depth, f"if {self.expr(scoring.condition)}:")
-            self.set(depth + 1, i, f"{self.expr(scoring.points)}", "True")
-            out.line(depth, "else:")
-            other = "ZERO" if scoring.otherwise is None else self.expr(scoring.otherwise)
-            self.set(depth + 1, i, f"{other}", "False")
+            self.out.line(depth, f"if {self.real(scoring.condition)}:")
+            self.branch(depth + 1, i, exact, scoring.points, "True")
+            self.out.line(depth, "else:")
+            if scoring.otherwise is None:
+                self.set(depth + 1, i, "0", "False", raw=None if exact else "ZERO")
+            else:
+                self.branch(depth + 1, i, exact, scoring.otherwise, "False")
         elif isinstance(scoring, m.PerUnit):
-            out.line(depth, f"u{i} = {self.expr(scoring.units)}; e{i} = {self.expr(scoring.rate)}")
-            out.line(depth, f"a{i} = e{i} * u{i}; b{i} = None")
-            if scoring.cap is not None:
-                out.line(depth, f"c{i} = {self.expr(scoring.cap)}")
-                out.line(depth, f"if a{i} > c{i}:")
-                out.line(depth + 1, f"b{i} = a{i}; a{i} = c{i}")
-            if scoring.base is None:
-                self.set(depth, i, f"a{i}", f"(u{i}, e{i}, None, a{i}, b{i})")
-            else:
-                out.line(depth, f"s{i} = {self.expr(scoring.base)}")
-                self.set(depth, i, f"s{i} - a{i}", f"(u{i}, e{i}, s{i}, a{i}, b{i})")
+            self.per_unit(i, scoring, exact, depth)
         elif isinstance(scoring, m.Banded):
-            self.banded(i, scoring, depth)
+            self.banded(i, scoring, exact, depth)
         elif isinstance(scoring, m.Cases):
-            keyword = "if"
-            for index, arm in enumerate(scoring.arms):
-                if isinstance(arm, m.CaseArm):
-                    out.line(depth, f"{keyword} {self.expr(arm.condition)}:")
-                else:
-                    out.line(depth, "else:" if keyword == "elif" else "if True:")
-                self.set(depth + 1, i, f"{self.expr(arm.points)}", f"{index}")
-                keyword = "elif"
-                if isinstance(arm, m.OtherwiseArm):
-                    break
-            else:
-                out.line(depth, "else:")
-                self.set(depth + 1, i, "ZERO", "None")
+            self.cases(i, scoring, exact, depth)
         else:
             assert isinstance(scoring, m.Target)
             self.target(i, scoring, item.maximum, depth)
 
-    def banded(self, i: int, scoring: m.Banded, depth: int) -> None:
+    def branch(self, depth: int, i: int, exact: bool, expr: m.Expr, token: str) -> None:
+        """Points from ``expr``: scaled when exact, else computed and rounded."""
+        if exact:
+            self.set(depth, i, self.points(expr), token)
+        else:
+            self.out.line(depth, f"v{i} = {self.real(expr)}")
+            self.set(depth, i, self.to_points(f"v{i}"), token, raw=f"v{i}")
+
+    def per_unit(self, i: int, scoring: m.PerUnit, exact: bool, depth: int) -> None:
+        out = self.out
+        traced = self.traced
+        if exact:
+            units = self.whole(scoring.units)
+            rate = self.scaled(scoring.rate)
+            out.line(depth, f"a{i} = {units} * {rate}")
+            if traced:
+                out.line(
+                    depth,
+                    f"u{i} = {self.real(scoring.units)}; "
+                    f"e{i} = {self.real(scoring.rate)}; c{i} = None",
+                )
+            if scoring.cap is not None:
+                out.line(depth, f"if a{i} > (m{i} := {self.scaled(scoring.cap)}):")
+                out.line(depth + 1, f"a{i} = m{i}")
+                if traced:
+                    out.line(depth + 1, f"c{i} = {self.real(scoring.cap)}")
+            value = f"a{i}" if scoring.base is None else f"{self.scaled(scoring.base)} - a{i}"
+            start = "None" if scoring.base is None or not traced else self.real(scoring.base)
+            self.set(depth, i, value, f"(u{i}, e{i}, {start}, c{i})")
+            return
+        # Decimal units or rates: the reference evaluator's arithmetic, then rounded.
+        out.line(depth, f"u{i} = {self.real(scoring.units)}; e{i} = {self.real(scoring.rate)}")
+        out.line(depth, f"a{i} = e{i} * u{i}; c{i} = None")
+        if scoring.cap is not None:
+            out.line(depth, f"if a{i} > (m{i} := {self.real(scoring.cap)}):")
+            out.line(depth + 1, f"a{i} = c{i} = m{i}")
+        if scoring.base is None:
+            out.line(depth, f"v{i} = a{i}; s{i} = None")
+        else:
+            out.line(depth, f"s{i} = {self.real(scoring.base)}; v{i} = s{i} - a{i}")
+        self.set(depth, i, self.to_points(f"v{i}"), f"(u{i}, e{i}, s{i}, c{i})", raw=f"v{i}")
+
+    def banded(self, i: int, scoring: m.Banded, exact: bool, depth: int) -> None:
         out = self.out
         s = f"s{i}"
-        out.line(depth, f"{s} = {self.expr(scoring.subject)}")
         kind = kind_of(scoring.subject, self.fields)
         keyword = "if"
         if kind is not None and kind.base == "choice":
+            out.line(depth, f"{s} = {self.real(scoring.subject)}")
             for number, arm in enumerate(scoring.arms, start=1):
                 if isinstance(arm, m.ChoiceArm):
                     test = " or ".join(f"{s} == {out.const(v)}" for v in arm.values)
                     out.line(depth, f"{keyword} {test}:")
                 else:
                     out.line(depth, "else:")
-                self.set(depth + 1, i, f"{self.expr(arm.points)}", f"({number}, {s})")
+                self.branch(depth + 1, i, exact, arm.points, f"({number}, {s})")
                 keyword = "elif"
                 if isinstance(arm, m.OtherwiseArm):
                     break
             return
+        # Thresholds on a percent field against percent literals compare the
+        # percentage as given (65 >= 60): exact, and no conversion per arm.
+        as_given = self.percent_units(scoring.subject) is not None and all(
+            self.percent_units(arm.bound) is not None
+            for arm in scoring.arms
+            if isinstance(arm, m.ThresholdArm)
+        )
+        if as_given:
+            out.line(depth, f"{s} = {self.percent_units(scoring.subject)}")
+            shown = f"{s}.scaleb(-2)"
+        else:
+            out.line(depth, f"{s} = {self.real(scoring.subject)}")
+            shown = s
         for index, arm in enumerate(scoring.arms):
-            points = self.expr(arm.points)
             if isinstance(arm, m.ThresholdArm):
                 known, value = _constant(arm.bound, self.model)
-                if known:
-                    bound = out.const(value)
+                if as_given:
+                    bound = self.percent_units(arm.bound)
+                    assert bound is not None
                     out.line(depth, f"{keyword} {s} {_OPS[arm.op]} {bound}:")
+                    limit = out.const(value)
+                elif known:
+                    limit = out.const(value)
+                    out.line(depth, f"{keyword} {s} {_OPS[arm.op]} {limit}:")
                 else:
-                    bound = f"l{i}"
+                    limit = f"l{i}"
                     out.line(
-                        depth, f"{keyword} {s} {_OPS[arm.op]} ({bound} := {self.expr(arm.bound)}):"
+                        depth, f"{keyword} {s} {_OPS[arm.op]} ({limit} := {self.real(arm.bound)}):"
                     )
-                self.set(depth + 1, i, f"{points}", f"({index}, {s}, {bound})")
+                self.branch(depth + 1, i, exact, arm.points, f"({index}, {shown}, {limit})")
             else:
                 out.line(depth, "else:" if keyword == "elif" else "if True:")
-                self.set(depth + 1, i, f"{points}", f"({index}, {s}, None)")
+                self.branch(depth + 1, i, exact, arm.points, f"({index}, {shown}, None)")
                 return
             keyword = "elif"
         out.line(depth, "else:")
-        self.set(depth + 1, i, "ZERO", f"(None, {s}, None)")
+        self.set(depth + 1, i, "0", f"(None, {shown}, None)", raw=None if exact else "ZERO")
+
+    def cases(self, i: int, scoring: m.Cases, exact: bool, depth: int) -> None:
+        out = self.out
+        keyword = "if"
+        for index, arm in enumerate(scoring.arms):
+            if isinstance(arm, m.CaseArm):
+                out.line(depth, f"{keyword} {self.real(arm.condition)}:")
+            else:
+                out.line(depth, "else:" if keyword == "elif" else "if True:")
+            self.branch(depth + 1, i, exact, arm.points, str(index))
+            keyword = "elif"
+            if isinstance(arm, m.OtherwiseArm):
+                return
+        out.line(depth, "else:")
+        self.set(depth + 1, i, "0", "None", raw=None if exact else "ZERO")
 
     def target(self, i: int, scoring: m.Target, maximum: Decimal, depth: int) -> None:
         out = self.out
+        traced = self.traced
         a, g = f"a{i}", f"g{i}"
         top = out.const(maximum)
-        out.line(depth, f"{a} = {self.expr(scoring.actual)}; {g} = {self.expr(scoring.target)}")
+        top_points = out.const(int(maximum.scaleb(self.places)))
+        mode = scoring.mode
+        actual, goal = self.whole(scoring.actual), self.whole(scoring.target)
+        stepped = isinstance(mode, m.Stepped)
+        step_points = self.scaled(mode.points) if isinstance(mode, m.Stepped) else None
+        integral = actual is not None and goal is not None and (not stepped or step_points)
+        out.line(
+            depth,
+            f"{a} = {actual if integral else self.real(scoring.actual)}; "
+            f"{g} = {goal if integral else self.real(scoring.target)}",
+        )
         out.line(depth, f"if {g} < 0:")
         out.line(depth + 1, f"_negative_target({out.const(scoring.span)})")
         out.line(depth, f"if not {g}:")
-        zero = top if scoring.zero_target is None else self.expr(scoring.zero_target)
-        self.set(depth + 1, i, f"{zero}", f"({a}, {g}, ONE, None)")
+        if scoring.zero_target is None:
+            self.set(depth + 1, i, top_points, f"({a}, {g}, ONE, None)", raw=top)
+        else:
+            self.branch(depth + 1, i, False, scoring.zero_target, f"({a}, {g}, ONE, None)")
         out.line(depth, "else:")
-        out.line(depth + 1, f"q{i} = Decimal({a}) / {g}")
-        mode = scoring.mode
+        ratio = f"Decimal({a}) / {g}" if traced else "None"
+        rounding = out.const(self.reference.rounding_mode)
         if isinstance(mode, m.Linear):
-            self.set(depth + 1, i, f"{top} * {a} / {g}", f"({a}, {g}, q{i}, None)")
+            if integral:
+                points = f"_divide_rounded({top_points} * {a}, {g}, {rounding})"
+            else:
+                points = self.to_points(f"{top} * {a} / {g}")
+            raw = f"{top} * {a} / {g}" if traced else None
+            self.set(depth + 1, i, points, f"({a}, {g}, {ratio}, None)", raw=raw)
             return
         assert isinstance(mode.size, m.Number)
-        size = out.const(mode.size.value)
-        rounding = out.const(decimal.ROUND_CEILING if mode.started else decimal.ROUND_FLOOR)
+        size = mode.size.value
+        started = mode.started
         out.line(depth + 1, f"if {a} >= {g}:")
-        self.set(depth + 2, i, f"{top}", f"({a}, {g}, q{i}, ZERO)")
+        self.set(depth + 2, i, top_points, f"({a}, {g}, {ratio}, ZERO)", raw=top)
         out.line(depth + 1, "else:")
+        if integral:
+            numerator, denominator = size.as_integer_ratio()
+            # steps = floor (or ceil) of (g - a) / (g * size), in integers
+            shortfall = f"({g} - {a}) * {denominator}"
+            per_step = f"{g} * {numerator}"
+            steps = (
+                f"-((-{shortfall}) // ({per_step}))"
+                if started
+                else f"({shortfall}) // ({per_step})"
+            )
+            out.line(depth + 2, f"n{i} = {steps}")
+            raw = f"{top} - n{i} * {self.real(mode.points)}" if traced else None
+            self.set(
+                depth + 2,
+                i,
+                f"{top_points} - n{i} * {step_points}",
+                f"({a}, {g}, {ratio}, n{i})",
+                raw=raw,
+            )
+            return
+        step_rounding = out.const(decimal.ROUND_CEILING if started else decimal.ROUND_FLOOR)
         out.line(
             depth + 2,
-            f"n{i} = (Decimal({g} - {a}) / ({g} * {size})).to_integral_value(rounding={rounding})",
+            f"n{i} = (Decimal({g} - {a}) / ({g} * {out.const(size)}))"
+            f".to_integral_value(rounding={step_rounding})",
         )
-        self.set(
-            depth + 2, i, f"{top} - n{i} * {self.expr(mode.points)}", f"({a}, {g}, q{i}, n{i})"
-        )
+        out.line(depth + 2, f"v{i} = {top} - n{i} * {self.real(mode.points)}")
+        self.set(depth + 2, i, self.to_points(f"v{i}"), f"({a}, {g}, {ratio}, n{i})", raw=f"v{i}")
 
     # ------------------------------------------------------------ steps
 
-    def generate(self) -> str:
+    def generate(self) -> Any:
         out = self.out
-        model = self.model
-        items = {item.id: item for item in all_items(model)}
-        order = _dependency_order(model)
-        self.index = {item_id: number for number, item_id in enumerate(order)}
-        rule_ids = {r.id for s in (model.bonus, model.deduction) if s for r in s.rules}
         name = "score_traced" if self.traced else "score"
         out.line(0, f"def {name}(values):")
         out.line(1, "missing = []")
-        if self.traced:
-            out.line(1, "get = values.get")
-        for item_id in order:
-            item = items[item_id]
-            self.step(self.index[item_id], item, "rule" if item_id in rule_ids else "criterion")
-        self.totals(items)
-        return "\n".join(out.lines) + "\n"
+        for item_id in self.order:
+            self.step(self.index[item_id], self.items[item_id])
+        self.totals()
+        return out.function(name, f"<htx_rules: {self.model.header.id}>")
 
-    def step(self, i: int, item: m.Criterion, kind: str) -> None:
+    def step(self, i: int, item: m.Criterion) -> None:
         out = self.out
-        top = out.const(item.maximum)
-        p, r = f"p{i}", f"r{i}"
         traced = self.traced
         if item.scoring is None:
-            children = [f"p{self.index[c.id]}" for c in item.children]
-            out.line(1, f"{r} = {p} = {' + '.join(children)}")
+            # The checker makes the children's maxima add up to the parent's:
+            # their sum needs no clamp.
+            out.line(1, f"p{i} = " + " + ".join(f"p{self.index[c.id]}" for c in item.children))
             if traced:
-                out.line(1, "st = 'scored'; dec = _SUM; adj = ()")
-        else:
-            self.rule_step(i, item)
-        below, above = self.needs_clamp(item)
-        keyword = "if"
-        if above:
-            out.line(1, f"if {p} > {top}:")
-            if traced:
-                out.line(2, f"adj = adj + (_new(Adjustment, ('max', {p}, {top}, {top})),)")
-            out.line(2, f"{p} = {top}")
-            keyword = "elif"
-        if below:
-            out.line(1, f"{keyword} {p} < 0:")
-            if traced:
-                out.line(2, f"adj = adj + (_new(Adjustment, ('min', {p}, ZERO, ZERO)),)")
-            out.line(2, f"{p} = ZERO")
-        if traced:
-            fields = fields_read(item.scoring) if item.scoring is not None else ()
-            reads = "(" + "".join(f"get({out.const(f)}), " for f in fields) + ")"
-            nodes = "(" + "".join(f"n{self.index[c.id]}, " for c in item.children) + ")"
-            span = item.scoring.span if item.scoring is not None else item.span
-            static = ", ".join(out.const(v) for v in (kind, item.id, item.label))
-            out.line(
-                1,
-                f"n{i} = _new(TraceNode, ({static}, {p}, {top}, {out.const(span)}, "
-                f"{out.const(self.source.excerpt(span))}, st, {r}, dec, "
-                f"{out.const(fields)}, {reads}, adj, {nodes}))",
-            )
-
-    def rule_step(self, i: int, item: m.Criterion) -> None:
-        out = self.out
-        p, r = f"p{i}", f"r{i}"
-        traced = self.traced
-        assert item.scoring is not None
-        exact = self.reference.scoring_on_grid(item.scoring)
+                out.line(1, f"r{i} = t{i} = None")
+            return
         depth = 1
         if item.requires:
             unmet = " or ".join(f"p{self.index[q]} <= 0" for q in item.requires)
             out.line(1, f"if {unmet}:")
-            out.line(2, f"{r} = None; {p} = ZERO")
+            out.line(2, f"p{i} = 0")
             if traced:
-                details = (
-                    "("
-                    + "".join(f"({out.const(q)}, p{self.index[q]}), " for q in item.requires)
-                    + ")"
-                )
-                out.line(2, "st = 'requires_unmet'; adj = ()")
-                out.line(
-                    2, f"dec = _new(Decision, ('requires_unmet', None, None, {details}, '', None))"
-                )
+                out.line(2, f"r{i} = None; t{i} = REQUIRES_UNMET")
             out.line(1, "else:")
             depth = 2
         out.line(depth, "try:")
         self.scoring(i, item, depth + 1)
-        if not self.scoring_decimal_typed(item.scoring):
-            out.line(depth + 1, f"if type({r}) is not Decimal:")
-            out.line(depth + 2, f"{r} = Decimal({r})")
-        if exact:
-            out.line(depth + 1, f"{p} = {r}")
-        else:
-            quantum = out.const(self.reference.quantum)
-            mode = out.const(self.reference.rounding_mode)
-            out.line(depth + 1, f"{p} = {r}.quantize({quantum}, rounding={mode})")
-        if traced:
-            out.line(depth + 1, f"st = 'scored'; dec, adj = {self.explain(item)}")
-            if not exact:
-                out.line(depth + 1, f"if {p} != {r}:")
-                out.line(depth + 2, f"adj = adj + (_new(Adjustment, ('round', {r}, {p}, None)),)")
-        out.line(depth, "except KeyError as error:")
         fields = out.const(fields_read(item.scoring))
-        out.line(depth + 1, f"missing.extend(_absent(values, {fields})); {r} = None; {p} = ZERO")
+        out.line(depth, "except KeyError as error:")
+        out.line(depth + 1, f"missing.extend(_absent(values, {fields})); p{i} = 0")
         if traced:
-            out.line(depth + 1, "st = 'missing'; adj = ()")
-            out.line(
-                depth + 1, "dec = _new(Decision, ('missing', None, error.args[0], (), '', None))"
-            )
+            out.line(depth + 1, f"r{i} = None; t{i} = MissingMark(error.args[0])")
         out.line(depth, "except Undefined as error:")
-        out.line(depth + 1, f"{r} = None; {p} = ZERO")
+        out.line(depth + 1, f"p{i} = 0")
         if traced:
-            out.line(depth + 1, "st = 'undefined'; adj = ()")
-            out.line(
-                depth + 1,
-                "dec = _new(Decision, ('undefined', None, error.reason, (), '', error.span))",
-            )
+            out.line(depth + 1, f"r{i} = None; t{i} = UndefinedMark(error.reason, error.span)")
         out.line(depth, "except DecimalException:")
-        out.line(depth + 1, f"{r} = None; {p} = ZERO")
+        out.line(depth + 1, f"p{i} = 0")
         if traced:
-            out.line(depth + 1, "st = 'undefined'; adj = ()")
-            out.line(
-                depth + 1, "dec = _new(Decision, ('undefined', None, 'out-of-range', (), '', None))"
-            )
+            out.line(depth + 1, f"r{i} = None; t{i} = UndefinedMark('out-of-range', None)")
+        self.clamp(i, item)
 
-    def explain(self, item: m.Criterion) -> str:
-        """Code giving ``(decision, adjustments)`` for the token ``t{i}``.
+    def clamp(self, i: int, item: m.Criterion) -> None:
+        """Clamp step ``i`` to [0, maximum], leaving out a bound the rule cannot pass."""
+        assert item.scoring is not None
+        span = self.ranges.scoring(item.scoring, item.maximum)
+        exponent = item.maximum.as_tuple().exponent
+        on_grid = isinstance(exponent, int) and exponent >= -self.places
+        top = int(item.maximum.scaleb(self.places).to_integral_value(decimal.ROUND_FLOOR))
+        if not on_grid or span.high > item.maximum:
+            self.out.line(1, f"if p{i} > {top}: p{i} = {top}")
+        if not on_grid or span.low < 0:
+            self.out.line(1, f"if p{i} < 0: p{i} = 0")
 
-        The reference evaluator's explain function is the one source of
-        decisions; where its answer depends only on which branch was taken,
-        the answers are computed here once and picked by the token.
-        """
-        _run, explain = self.reference.rule(item)
-        t = f"t{self.index[item.id]}"
-        scoring = item.scoring
-        if isinstance(scoring, m.Formula):
-            return self.out.const(explain(None))
-        if isinstance(scoring, m.Conditional):
-            return f"({self.out.const(explain(True))} if {t} else {self.out.const(explain(False))})"
-        if isinstance(scoring, m.Cases):
-            answers = tuple(explain(index) for index in range(len(scoring.arms)))
-            return (
-                f"({self.out.const(explain(None))} if {t} is None else "
-                f"{self.out.const(answers)}[{t}])"
-            )
-        return f"{self.out.const(explain)}({t})"
-
-    def totals(self, items: dict[str, m.Criterion]) -> None:
+    def totals(self) -> None:
         out = self.out
         model = self.model
-        traced = self.traced
-        part_names = []
-        groups = []
-        for number, part in enumerate(model.parts):
-            g = f"g{number}"
-            part_names.append((part.id, g))
-            self.group(
-                g,
-                "part",
-                part.id,
-                part.label,
-                part.maximum,
-                part.span,
-                [c.id for c in part.criteria],
-                "max",
-            )
-            groups.append(f"m{g}")
-        out.line(1, "standard = " + " + ".join(g for _, g in part_names))
-        sections = {"bonus": "ZERO", "deduction": "ZERO"}
+        parts = [
+            self.group(f"g{number}", part.maximum, [c.id for c in part.criteria])
+            for number, part in enumerate(model.parts)
+        ]
+        out.line(1, f"standard = {' + '.join(parts) or '0'}")
+        sections = {"bonus": "0", "deduction": "0"}
         for section in (model.bonus, model.deduction):
-            if section is None:
-                continue
-            g = f"g_{section.kind}"
-            self.group(
-                g,
-                section.kind,
-                section.kind,
-                section.label,
-                section.maximum,
-                section.span,
-                [r.id for r in section.rules],
-                "cap",
-            )
-            sections[section.kind] = g
-            groups.append(f"m{g}")
+            if section is not None:
+                sections[section.kind] = self.group(
+                    f"g_{section.kind}", section.maximum, [r.id for r in section.rules]
+                )
         out.line(1, f"bonus = {sections['bonus']}; deduction = {sections['deduction']}")
-        out.line(1, "raw = standard + bonus - deduction")
-        out.line(1, "total = raw if raw >= 0 else ZERO")
-        out.line(
-            1, "parts = {" + "".join(f"{out.const(pid)}: {g}, " for pid, g in part_names) + "}"
+        out.line(1, "total = standard + bonus - deduction")
+        out.line(1, "if total < 0: total = 0")
+        items = "".join(f"p{self.index[item_id]}, " for item_id in self.items)
+        result = (
+            f"total, standard, bonus, deduction, ({''.join(p + ', ' for p in parts)}), "
+            f"({items}), missing"
         )
-        out.line(
-            1,
-            "points = {"
-            + "".join(f"{out.const(item_id)}: p{self.index[item_id]}, " for item_id in items)
-            + "}",
-        )
-        if traced:
-            header = model.header
-            out.line(1, "adj = () if raw >= 0 else (_new(Adjustment, ('min', raw, ZERO, ZERO)),)")
-            static = ", ".join(out.const(v) for v in ("rubric", header.id, header.title))
-            out.line(
-                1,
-                f"trace = _new(TraceNode, ({static}, total, {out.const(_highest_total(model))}, "
-                f"{out.const(header.span)}, {out.const(self.source.excerpt(header.span))},"
-                f" 'scored', raw, _TOTAL, (), (), adj, ({''.join(g + ', ' for g in groups)})"
-                "))",
+        if self.traced:
+            record = "".join(
+                f"r{self.index[item_id]}, t{self.index[item_id]}, " for item_id in self.order
             )
-        else:
-            out.line(1, "trace = None")
-        out.line(
-            1,
-            "return total, standard, bonus, deduction, parts, points, "
-            "tuple(dict.fromkeys(missing)), trace",
-        )
+            result += f", ({record})"
+        out.line(1, f"return {result}")
 
-    def group(
-        self,
-        g: str,
-        kind: str,
-        group_id: str,
-        label: str,
-        maximum: Decimal,
-        span: Any,
-        children: list[str],
-        cap_kind: str,
-    ) -> None:
-        out = self.out
-        top = out.const(maximum)
-        total = " + ".join(f"p{self.index[c]}" for c in children) or "ZERO"
-        out.line(1, f"{g} = raw_{g} = {total}")
-        out.line(1, "adj = ()" if self.traced else "pass")
-        out.line(1, f"if {g} > {top}:")
-        if self.traced:
-            out.line(2, f"adj = (_new(Adjustment, ({out.const(cap_kind)}, {g}, {top}, {top})),)")
-        out.line(2, f"{g} = {top}")
-        out.line(1, f"elif {g} < 0:")
-        if self.traced:
-            out.line(2, f"adj = (_new(Adjustment, ('min', {g}, ZERO, ZERO)),)")
-        out.line(2, f"{g} = ZERO")
-        if self.traced:
-            static = ", ".join(out.const(v) for v in (kind, group_id, label))
-            nodes = "".join(f"n{self.index[c]}, " for c in children)
-            out.line(
-                1,
-                f"m{g} = _new(TraceNode, ({static}, {g}, {top}, {out.const(span)}, "
-                f"{out.const(self.source.excerpt(span))}, 'scored', raw_{g}, _SUM, "
-                f"(), (), adj, ({nodes})))",
-            )
+    def group(self, name: str, maximum: Decimal, members: list[str]) -> str:
+        top = int(maximum.scaleb(self.places))
+        total = " + ".join(f"p{self.index[m]}" for m in members) or "0"
+        self.out.line(1, f"{name} = {total}")
+        self.out.line(1, f"if {name} > {top}: {name} = {top}")
+        self.out.line(1, f"elif {name} < 0: {name} = 0")
+        return name
 
 
 def _whole_bounds(low: Decimal, high: Decimal) -> tuple[Any, Any]:
@@ -640,49 +713,75 @@ def compile_validator(
     # Any key left over is not a declared field: let the slow path name it.
     out.line(1, "if len(values) + given_none != len(evidence): return None")
     out.line(1, "return values")
-    scope: dict[str, Any] = {}
-    names = sorted(out.namespace)
-    body = "\n".join(out.lines).replace("\n", "\n    ")
-    factory = f"def _factory({', '.join(names)}):\n    {body}\n    return validate\n"
-    exec(compile(factory, "<htx_rules: evidence>", "exec"), scope)
-    return scope["_factory"](**out.namespace)
+    return out.function("validate", "<htx_rules: evidence>")
 
 
 class CompiledProgram:
     """A checked rubric compiled to Python functions; build once, run many times.
 
     Attributes:
+        plan: What the trace tree shows besides the record, fixed by the rubric.
         source_code: The generated source of the untraced and traced functions,
-            for inspection (it contains generated names only).
+            for inspection (it holds generated names only).
     """
 
     def __init__(self, model: m.RubricModel, source: SourceText) -> None:
         self.model = model
-        functions = {}
-        texts = []
-        for traced in (False, True):
-            generator = _Generator(model, source, traced)
-            code = generator.generate()
-            namespace = generator.out.namespace
-            namespace["_SUM"] = Decision("sum")
-            namespace["_TOTAL"] = Decision("sum", text="standard + bonus - deduction")
-            # Constants become closure cells of a factory: faster than globals.
-            names = sorted(namespace)
-            body = code.rstrip("\n").replace("\n", "\n    ") + "\n"
-            factory = (
-                f"def _factory({', '.join(names)}):\n    {body}"
-                f"    return {'score_traced' if traced else 'score'}\n"
-            )
-            scope: dict[str, Any] = {}
-            exec(compile(factory, f"<htx_rules: {model.header.id}>", "exec"), scope)
-            functions[traced] = scope["_factory"](**namespace)
-            texts.append(code)
-        self._untraced = functions[False]
-        self._traced = functions[True]
-        self.source_code = "\n".join(texts)
+        self.places = model.header.rounding.places
+        untraced = _Generator(model, source, traced=False)
+        traced = _Generator(model, source, traced=True)
+        self._untraced = untraced.generate()
+        self._traced = traced.generate()
+        self.source_code = "\n".join(untraced.out.lines) + "\n\n" + "\n".join(traced.out.lines)
+        self.plan: TracePlan = make_plan(
+            model, source, traced.reference, frozenset(traced.scaled_raw)
+        )
+        self.item_ids = {item.id: index for index, item in enumerate(all_items(model))}
+        self.part_ids = {part.id: index for index, part in enumerate(model.parts)}
+        #: scaled points to Decimals
+        self.decimals = decimal_points(self.places)
 
-    def run(self, values: Any, *, traced: bool = True) -> Any:
-        """Score validated evidence; the same return value as the reference
-        :meth:`htx_rules.evaluator.Program.run`."""
-        with decimal.localcontext(SCORING_CONTEXT):
-            return (self._traced if traced else self._untraced)(values)
+    def score(self, values: Any, traced: bool) -> tuple[Any, ...]:
+        """Score validated evidence: total, standard, bonus, deduction (scaled
+        integers), part and item points (tuples of scaled integers), missing
+        fields, and with ``traced`` the record the trace is built from."""
+        # The scoring context is installed as it is, not copied as
+        # localcontext() would: scoring only reads it, and this is the hot path.
+        previous = decimal.getcontext()
+        decimal.setcontext(SCORING_CONTEXT)
+        try:
+            return (self._traced if traced else self._untraced)(values)  # type: ignore[no-any-return]
+        finally:
+            decimal.setcontext(previous)
+
+    def points(self, ids: dict[str, int], scaled: tuple[int, ...]) -> ScaledPoints:
+        """Scaled points by id, read as Decimals."""
+        return ScaledPoints(ids, scaled, self.places)
+
+    def run(
+        self, values: Any, *, traced: bool = True
+    ) -> tuple[
+        Decimal,
+        Decimal,
+        Decimal,
+        Decimal,
+        dict[str, Decimal],
+        dict[str, Decimal],
+        tuple[str, ...],
+        TraceNode | None,
+    ]:
+        """Score validated evidence, in the same form as the reference
+        :meth:`htx_rules.evaluator.Program.run` (for comparing the two)."""
+        result = self.score(values, traced)
+        total, standard, bonus, deduction, parts, items, missing = result[:7]
+        places = self.places
+        return (
+            to_decimal(total, places),
+            to_decimal(standard, places),
+            to_decimal(bonus, places),
+            to_decimal(deduction, places),
+            dict(self.points(self.part_ids, parts)),
+            dict(self.points(self.item_ids, items)),
+            tuple(dict.fromkeys(missing)),
+            build_trace(self.plan, result[7], values) if traced else None,
+        )

@@ -33,14 +33,23 @@ from typing import Any, Final
 from htx_rules import model as m
 from htx_rules.checker import Kind, all_items, fields_read, items_read, kind_of
 from htx_rules.decimals import ONE, ROUNDING_MODES, SCORING_CONTEXT, ZERO
-from htx_rules.result import Adjustment, Decision, NodeKind, Status, TraceNode, Value
+from htx_rules.result import Adjustment, Decision, TraceNode, Value
 from htx_rules.source import SourceText, Span
+from htx_rules.trace import (
+    REQUIRES_UNMET,
+    ExplainFn,
+    GroupPlan,
+    MissingMark,
+    StepPlan,
+    TracePlan,
+    UndefinedMark,
+    build_trace,
+)
 
 Values = Mapping[str, Value]
 Points = dict[str, Decimal]
 ExprFn = Callable[[Values, Points], Any]
 RunFn = Callable[[Values, Points], "tuple[Any, Any]"]
-ExplainFn = Callable[[Any], "tuple[Decision, tuple[Adjustment, ...]]"]
 
 _COMPARE: Final[dict[str, Callable[[Any, Any], bool]]] = {
     ">=": operator.ge,
@@ -341,33 +350,32 @@ class _Compiler:
             count = units(values, points)
             each = rate(values, points)
             amount = each * count
-            before_cap = None
+            limit = None
             if cap is not None:
-                limit = cap(values, points)
-                if amount > limit:
-                    before_cap, amount = amount, limit
+                most = cap(values, points)
+                if amount > most:
+                    amount = limit = most
             if base is None:
-                return amount, (count, each, None, amount, before_cap)
+                return amount, (count, each, None, limit)
             start = base(values, points)
-            return start - amount, (count, each, start, amount, before_cap)
+            return start - amount, (count, each, start, limit)
 
         def explain(token: Any) -> tuple[Decision, tuple[Adjustment, ...]]:
-            count, each, start, amount, before_cap = token
+            count, each, start, limit = token
+            amount = each * count
             details: tuple[tuple[str, Value], ...] = (
                 ("units", count),
                 ("rate", each),
-                ("taken", amount),
+                ("taken", amount if limit is None else limit),
             )
             adjustments = _NONE
             if start is not None:
                 # The cap bounds what is taken off the base, not the points.
                 details += (("base", start),)
-                if before_cap is not None:
-                    details += (("uncapped", before_cap),)
-            elif before_cap is not None:
-                adjustments = (
-                    Adjustment("cap", Decimal(before_cap), Decimal(amount), Decimal(amount)),
-                )
+                if limit is not None:
+                    details += (("uncapped", amount),)
+            elif limit is not None:
+                adjustments = (Adjustment("cap", Decimal(amount), Decimal(limit), Decimal(limit)),)
             return _new_node(Decision, ("per_unit", None, None, details, text, span)), adjustments
 
         return run, explain
@@ -516,80 +524,103 @@ class _Compiler:
         return run, explain
 
 
-# What a trace node of an item shows besides its points: kind, id, label,
-# span and source excerpt.
-_NodeInfo = tuple[NodeKind, str, str, Span, str]
+def make_plan(
+    model: m.RubricModel,
+    source: SourceText,
+    compiler: _Compiler,
+    scaled: frozenset[str] = frozenset(),
+) -> TracePlan:
+    """The static part of the trace, in dependency order.
 
-_SUM: Final = Decision("sum")
-_TOTAL: Final = Decision("sum", text="standard + bonus - deduction")
+    ``scaled`` names the items whose raw value the evaluator records as an
+    integer number of ``10 ** -places`` points (the compiled evaluator's fast
+    path) instead of a Decimal.
+    """
+    rule_ids = {r.id for s in (model.bonus, model.deduction) if s for r in s.rules}
+    items = {item.id: item for item in all_items(model)}
+    order = dependency_order(model)
+    position = {item_id: index for index, item_id in enumerate(order)}
+    steps = []
+    for item_id in order:
+        item = items[item_id]
+        scoring = item.scoring
+        span = scoring.span if scoring is not None else item.span
+        explain = compiler.rule(item)[1] if scoring is not None else None
+        steps.append(
+            StepPlan(
+                kind="rule" if item_id in rule_ids else "criterion",
+                id=item_id,
+                label=item.label,
+                maximum=item.maximum,
+                span=span,
+                source=source.excerpt(span),
+                fields=fields_read(scoring) if scoring is not None else (),
+                children=tuple(position[c.id] for c in item.children),
+                requires=tuple(position[r] for r in item.requires),
+                explain=explain,
+                exact=scoring is None or compiler.scoring_on_grid(scoring),
+                scaled=item_id in scaled,
+            )
+        )
+    parts = tuple(
+        GroupPlan(
+            "part",
+            p.id,
+            p.label,
+            p.maximum,
+            p.span,
+            source.excerpt(p.span),
+            tuple(position[c.id] for c in p.criteria),
+            "max",
+        )
+        for p in model.parts
+    )
+    sections = tuple(
+        GroupPlan(
+            s.kind,
+            s.kind,
+            s.label,
+            s.maximum,
+            s.span,
+            source.excerpt(s.span),
+            tuple(position[r.id] for r in s.rules),
+            "cap",
+        )
+        for s in (model.bonus, model.deduction)
+        if s is not None
+    )
+    header = model.header
+    return TracePlan(
+        tuple(steps),
+        parts,
+        sections,
+        header.id,
+        header.title,
+        highest_total(model),
+        header.span,
+        source.excerpt(header.span),
+        compiler.places,
+        compiler.rounding_mode,
+    )
 
 
 class Program:
-    """A checked rubric compiled for scoring; build once, run many times."""
+    """The reference evaluator: the checked rubric as closures; build once, run many times.
+
+    It is slower than :class:`htx_rules.codegen.CompiledProgram` and kept as an
+    independent second implementation that the tests hold the compiled code to.
+    """
 
     def __init__(self, model: m.RubricModel, source: SourceText) -> None:
         self.model = model
         compiler = _Compiler(model, source)
         self.quantum = compiler.quantum
         self.rounding_mode = compiler.rounding_mode
-        rule_ids = {r.id for s in (model.bonus, model.deduction) if s for r in s.rules}
+        self.plan = make_plan(model, source, compiler)
         items = {item.id: item for item in all_items(model)}
-        steps = []
-        for item_id in _dependency_order(model):
-            item = items[item_id]
-            kind: NodeKind = "rule" if item.id in rule_ids else "criterion"
-            scoring = item.scoring
-            fields: tuple[str, ...] = ()
-            run: RunFn | None = None
-            explain: ExplainFn | None = None
-            exact = True
-            if scoring is None:
-                span = item.span
-            else:
-                run, explain = compiler.rule(item)
-                exact = compiler.scoring_on_grid(scoring)
-                fields = fields_read(scoring)
-                span = scoring.span
-            steps.append(
-                (
-                    item.id,
-                    item.maximum,
-                    run,
-                    explain,
-                    exact,
-                    item.requires,
-                    tuple(c.id for c in item.children),
-                    fields,
-                    (kind, item.id, item.label, span, source.excerpt(span)),
-                )
-            )
-        self.steps = tuple(steps)
-        self.parts: tuple[tuple[str, Decimal, tuple[str, ...], _NodeInfo], ...] = tuple(
-            (
-                p.id,
-                p.maximum,
-                tuple(c.id for c in p.criteria),
-                ("part", p.id, p.label, p.span, source.excerpt(p.span)),
-            )
-            for p in model.parts
-        )
-        self.sections: tuple[tuple[str, Decimal, tuple[str, ...], _NodeInfo], ...] = tuple(
-            (
-                s.kind,
-                s.maximum,
-                tuple(r.id for r in s.rules),
-                (s.kind, s.kind, s.label, s.span, source.excerpt(s.span)),
-            )
-            for s in (model.bonus, model.deduction)
-            if s is not None
-        )
-        header = model.header
-        self.rubric_info: _NodeInfo = (
-            "rubric",
-            header.id,
-            header.title,
-            header.span,
-            source.excerpt(header.span),
+        self.rules = tuple(
+            compiler.rule(items[step.id])[0] if step.explain is not None else None
+            for step in self.plan.steps
         )
 
     def run(
@@ -610,10 +641,13 @@ class Program:
         missing fields and the trace (None when ``traced`` is false).
         """
         with decimal.localcontext(SCORING_CONTEXT):
-            return self._run(values, traced)
+            result = self._run(values)
+        record = result[-1]
+        trace = build_trace(self.plan, record, values) if traced else None
+        return (*result[:-1], trace)
 
     def _run(
-        self, values: Values, traced: bool
+        self, values: Values
     ) -> tuple[
         Decimal,
         Decimal,
@@ -622,176 +656,69 @@ class Program:
         dict[str, Decimal],
         Points,
         tuple[str, ...],
-        TraceNode | None,
+        tuple[Any, ...],
     ]:
         points: Points = {}
-        nodes: dict[str, TraceNode] = {}
+        in_order: list[Decimal] = []
+        record: list[Any] = []
         missing: dict[str, None] = {}
         quantum, mode = self.quantum, self.rounding_mode
-        get = values.get
-        for item_id, maximum, run, explain, exact, requires, children, fields, info in self.steps:
-            status: Status = "scored"
-            adjustments = _NONE
+        for step, run in zip(self.plan.steps, self.rules, strict=True):
+            raw: Any = None
             token: Any = None
-            decision: Any = None
             if run is None:
-                raw = value = sum([points[c] for c in children], ZERO)
-                decision = _SUM
-            elif requires and any(points[r] <= 0 for r in requires):
-                raw, value, status = None, ZERO, "requires_unmet"
-                decision = Decision(
-                    "requires_unmet", details=tuple((r, points[r]) for r in requires)
-                )
+                value = sum((in_order[c] for c in step.children), ZERO)
+            elif step.requires and any(in_order[r] <= 0 for r in step.requires):
+                value, token = ZERO, REQUIRES_UNMET
             else:
                 try:
                     raw, token = run(values, points)
-                    if type(raw) is not Decimal:
-                        raw = Decimal(raw)
-                    value = raw if exact else raw.quantize(quantum, rounding=mode)
+                    raw = Decimal(raw)
+                    value = raw if step.exact else raw.quantize(quantum, rounding=mode)
                 except Missing as error:
                     # Everything the rule reads and was not given, not only the
                     # first field it stopped at: what to supply to score it.
-                    for name in fields:
+                    for name in step.fields:
                         if name not in values:
                             missing[name] = None
-                    raw, value, status = None, ZERO, "missing"
-                    decision = Decision("missing", subject=error.field)
+                    raw, value, token = None, ZERO, MissingMark(error.field)
                 except Undefined as error:
-                    raw, value, status = None, ZERO, "undefined"
-                    decision = Decision("undefined", subject=error.reason, span=error.span)
+                    raw, value, token = None, ZERO, UndefinedMark(error.reason, error.span)
                 except decimal.DecimalException:
-                    raw, value, status = None, ZERO, "undefined"
-                    decision = Decision("undefined", subject="out-of-range")
-            if traced:
-                if decision is None:
-                    assert explain is not None
-                    decision, adjustments = explain(token)
-                if raw is not None and value != raw:
-                    adjustments = (*adjustments, Adjustment("round", raw, value))
-            if value > maximum:
-                if traced:
-                    adjustments = (*adjustments, Adjustment("max", value, maximum, maximum))
-                value = maximum
+                    raw, value, token = None, ZERO, UndefinedMark("out-of-range", None)
+            if value > step.maximum:
+                value = step.maximum
             elif value < 0:
-                if traced:
-                    adjustments = (*adjustments, Adjustment("min", value, ZERO, ZERO))
                 value = ZERO
-            points[item_id] = value
-            if traced:
-                kind, node_id, label, span, source = info
-                nodes[item_id] = _new_node(
-                    TraceNode,
-                    (
-                        kind,
-                        node_id,
-                        label,
-                        value,
-                        maximum,
-                        span,
-                        source,
-                        status,
-                        raw,
-                        decision,
-                        fields,
-                        tuple([get(name) for name in fields]),
-                        adjustments,
-                        tuple([nodes[c] for c in children]),
-                    ),
-                )
-        parts: dict[str, Decimal] = {}
-        groups: list[TraceNode] = []
-        for part_id, maximum, criteria, info in self.parts:
-            raw_sum = sum([points[c] for c in criteria], ZERO)
-            value, adjustments = _clamp(raw_sum, maximum, "max")
-            parts[part_id] = value
-            if traced:
-                groups.append(
-                    _group_node(
-                        info,
-                        value,
-                        maximum,
-                        raw_sum,
-                        adjustments,
-                        tuple([nodes[c] for c in criteria]),
-                    )
-                )
+            points[step.id] = value
+            in_order.append(value)
+            record += (raw, token)
+        parts = {
+            group.id: _clamped(sum((in_order[i] for i in group.members), ZERO), group.maximum)
+            for group in self.plan.parts
+        }
+        sections = {
+            group.kind: _clamped(sum((in_order[i] for i in group.members), ZERO), group.maximum)
+            for group in self.plan.sections
+        }
         standard = sum(parts.values(), ZERO)
-        section_points = {"bonus": ZERO, "deduction": ZERO}
-        for section_kind, maximum, rules, info in self.sections:
-            raw_sum = sum([points[r] for r in rules], ZERO)
-            value, adjustments = _clamp(raw_sum, maximum, "cap")
-            section_points[section_kind] = value
-            if traced:
-                groups.append(
-                    _group_node(
-                        info, value, maximum, raw_sum, adjustments, tuple([nodes[r] for r in rules])
-                    )
-                )
-        bonus, deduction = section_points["bonus"], section_points["deduction"]
-        raw_total = standard + bonus - deduction
-        total, adjustments = (
-            (raw_total, _NONE)
-            if raw_total >= 0
-            else (ZERO, (Adjustment("min", raw_total, ZERO, ZERO),))
-        )
-        trace = None
-        if traced:
-            kind, node_id, label, span, source = self.rubric_info
-            trace = TraceNode(
-                kind,
-                node_id,
-                label,
-                total,
-                _highest_total(self.model),
-                span,
-                source,
-                raw=raw_total,
-                decision=_TOTAL,
-                adjustments=adjustments,
-                children=tuple(groups),
-            )
-        return total, standard, bonus, deduction, parts, points, tuple(missing), trace
+        bonus, deduction = sections.get("bonus", ZERO), sections.get("deduction", ZERO)
+        total = max(standard + bonus - deduction, ZERO)
+        ordered = {item.id: points[item.id] for item in all_items(self.model)}
+        return (total, standard, bonus, deduction, parts, ordered, tuple(missing), tuple(record))
 
 
-def _highest_total(model: m.RubricModel) -> Decimal:
+def highest_total(model: m.RubricModel) -> Decimal:
     """The most a unit can score: the standard total plus the bonus cap."""
     bonus = model.bonus.maximum if model.bonus is not None else ZERO
     return model.header.total + bonus
 
 
-def _group_node(
-    info: _NodeInfo,
-    value: Decimal,
-    maximum: Decimal,
-    raw: Decimal,
-    adjustments: tuple[Adjustment, ...],
-    children: tuple[TraceNode, ...],
-) -> TraceNode:
-    kind, node_id, label, span, source = info
-    return TraceNode(
-        kind,
-        node_id,
-        label,
-        value,
-        maximum,
-        span,
-        source,
-        raw=raw,
-        decision=_SUM,
-        adjustments=adjustments,
-        children=children,
-    )
+def _clamped(value: Decimal, maximum: Decimal) -> Decimal:
+    return maximum if value > maximum else (ZERO if value < 0 else value)
 
 
-def _clamp(value: Decimal, maximum: Decimal, kind: Any) -> tuple[Decimal, tuple[Adjustment, ...]]:
-    if value > maximum:
-        return maximum, (Adjustment(kind, value, maximum, maximum),)
-    if value < 0:
-        return ZERO, (Adjustment("min", value, ZERO, ZERO),)
-    return value, _NONE
-
-
-def _dependency_order(model: m.RubricModel) -> list[str]:
+def dependency_order(model: m.RubricModel) -> list[str]:
     """Item ids so that every item comes after the items it depends on
     (its sub-criteria, what it ``requires``, what it reads ``points of``),
     otherwise in file order.  The checker has ruled out cycles."""

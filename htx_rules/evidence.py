@@ -196,7 +196,7 @@ class EvidenceSchema:
             EvidenceError: listing every problem; with ``strict``, every
                 declared field that is missing is a problem too.
         """
-        if not isinstance(evidence, Mapping):
+        if type(evidence) is not dict and not isinstance(evidence, Mapping):
             raise EvidenceError([EvidenceProblem("", _short(evidence), "evidence-not-object")])
         accepted = self._accept(evidence)
         if accepted is not None and (not strict or len(accepted) == len(self.fields)):

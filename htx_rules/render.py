@@ -270,7 +270,7 @@ def _decision_words(node: TraceNode, decision: Decision, index: _Index, lang: La
             ratio=show_rate(ratio, lang) if isinstance(ratio, Decimal) else "",
         )
         steps = decision.detail("steps")
-        if isinstance(steps, Decimal) and steps:
+        if isinstance(steps, Decimal | int) and not isinstance(steps, bool) and steps:
             words += text("why-target-steps", lang, steps=_num(steps, lang))
         return words
     if kind == "formula":

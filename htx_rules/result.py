@@ -10,7 +10,8 @@ Renderers (:mod:`htx_rules.render`) turn it into text, Markdown or JSON.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
@@ -172,9 +173,10 @@ class Result:
         missing: Evidence fields that rules needed and were not given.
         contestant: The unit scored, when known.
         evidence: The validated evidence (percentages as given, 0-100).
-        trace: The explanation tree, or None when scored without a trace.
         model: The rubric's rule model (for renderers).
         source_name: The file the rubric was loaded from.
+        trace_builder: Builds the trace from the scoring record, or None when
+            scored without a trace.
     """
 
     total: Decimal
@@ -186,9 +188,20 @@ class Result:
     missing: tuple[str, ...]
     contestant: Contestant | None
     evidence: Mapping[str, Value] = attrs.field(repr=False)
-    trace: TraceNode | None = attrs.field(repr=False)
     model: RubricModel = attrs.field(repr=False, eq=False)
     source_name: str = attrs.field(repr=False, eq=False)
+    trace_builder: Callable[[], TraceNode] | None = attrs.field(default=None, repr=False, eq=False)
+
+    @functools.cached_property
+    def trace(self) -> TraceNode | None:
+        """The explanation tree, or None when scored without a trace.
+
+        Scoring records everything the tree shows (each rule's raw value and
+        the branch it took, in a compact record); the tree of
+        :class:`TraceNode` objects is built from that record the first time it
+        is read, and kept.
+        """
+        return None if self.trace_builder is None else self.trace_builder()
 
     @property
     def rubric_id(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from htx_rules import model as m
@@ -12,11 +13,12 @@ from htx_rules.builder import Builder
 from htx_rules.checker import Checker
 from htx_rules.codegen import CompiledProgram
 from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
-from htx_rules.evaluator import _highest_total
+from htx_rules.evaluator import highest_total
 from htx_rules.evidence import EvidenceSchema
 from htx_rules.parser import parse
 from htx_rules.result import Result, Value
 from htx_rules.source import SourceText, Span
+from htx_rules.trace import build_trace
 
 
 class Rubric:
@@ -90,24 +92,25 @@ class Rubric:
         Raises:
             EvidenceError: naming every field whose value is wrong.
         """
-        who = self._contestant(contestant)
+        who = None if contestant is None else self._contestant(contestant)
         values = self._schema.validate(evidence, strict=strict)
-        total, standard, bonus, deduction, parts, items, missing, tree = self._program.run(
-            values, traced=trace
-        )
+        program = self._program
+        scored = program.score(values, trace)
+        total, standard, bonus, deduction, parts, items, missing = scored[:7]
+        decimals = program.decimals
         return Result(
-            total=total,
-            standard=standard,
-            bonus=bonus,
-            deduction=deduction,
-            parts=parts,
-            items=items,
-            missing=missing,
+            total=decimals[total],
+            standard=decimals[standard],
+            bonus=decimals[bonus],
+            deduction=decimals[deduction],
+            parts=program.points(program.part_ids, parts),
+            items=program.points(program.item_ids, items),
+            missing=tuple(dict.fromkeys(missing)) if missing else (),
             contestant=who,
             evidence=values,
-            trace=tree,
             model=self.model,
             source_name=self.source.name,
+            trace_builder=partial(build_trace, program.plan, scored[7], values) if trace else None,
         )
 
     def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:
@@ -133,7 +136,7 @@ class Rubric:
     @property
     def maximum_total(self) -> Decimal:
         """The most points a unit can get: the standard total plus the bonus cap."""
-        return _highest_total(self.model)
+        return highest_total(self.model)
 
 
 def loads(text: str, name: str = "<string>") -> Rubric:
