@@ -21,6 +21,7 @@ from lark import Token, Tree
 from htx_rules import model as m
 from htx_rules.decimals import HUNDRED
 from htx_rules.errors import Diagnostic
+from htx_rules.messages import TypeWord
 from htx_rules.source import SourceText, Span
 
 _COMPARE_SPELLINGS = {"≥": ">=", "≤": "<=", "≠": "!=", "==": "="}
@@ -153,6 +154,7 @@ class Builder:
                 awards = self.awards(section)
         if not parts:
             self.error("no-parts", self.span(header_tree.children[0]), hint="hint-add-part")
+        self.diagnostics.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
         if header is None or any(d.severity == "error" for d in self.diagnostics):
             return None
         return m.RubricModel(header, contestants, fields, tuple(parts), bonus, deduction, awards)
@@ -181,7 +183,13 @@ class Builder:
         span = self.span(node.children[0])
         for required in ("year", "total"):
             if required not in values:
-                self.error("missing-header-item", span, hint="hint-add-header-item", item=required)
+                self.error(
+                    "missing-header-item",
+                    span,
+                    hint="hint-add-header-item",
+                    hint_args={"item": required},
+                    item=required,
+                )
         if "year" not in values or "total" not in values:
             return None
         period = values.get("period") or (None, None, None)
@@ -248,8 +256,8 @@ class Builder:
     # ------------------------------------------------------------ contestants, evidence
 
     def contestant(self, node: Tree[Token]) -> m.Contestant:
-        code = cast(Token, node.children[0])
-        return m.Contestant(str(code), self.label(cast(Token, node.children[1])), self.span(code))
+        code, name = cast(Token, node.children[0]), cast(Token, node.children[1])
+        return m.Contestant(str(code), self.label(name), self.span(code), name_span=self.span(name))
 
     def field(self, node: Tree[Token]) -> m.Field:
         children = node.children
@@ -279,15 +287,18 @@ class Builder:
                 self.error("values-without-choice", self.span(stray), hint="hint-choice-type")
         field_type = _FIELD_TYPES[kind]
         minimum = maximum = None
+        minimum_span = maximum_span = None
         unit = None
         for option in _trees(node):
             if option.data == "lower_bound":
                 if minimum is not None:
                     self.error("duplicate-option", self.span(option), option="from")
+                minimum_span = self.span(option.children[1])
                 minimum = self.bound(field_type, cast(Tree[Token], option.children[1]))
             elif option.data == "upper_bound":
                 if maximum is not None:
                     self.error("duplicate-option", self.span(option), option="to")
+                maximum_span = self.span(option.children[1])
                 maximum = self.bound(field_type, cast(Tree[Token], option.children[1]))
             elif option.data == "unit":
                 if unit is not None:
@@ -302,18 +313,24 @@ class Builder:
             maximum,
             unit,
             self.span(name_token),
+            minimum_span=minimum_span,
+            maximum_span=maximum_span,
         )
 
     def bound(self, field_type: m.FieldType, node: Tree[Token]) -> Decimal | None:
         number = self.signed_number(node)
         if field_type in ("yes/no", "date", "choice"):
-            self.error("bound-on-type", number.span, hint="hint-remove-bound", type=field_type)
+            self.error(
+                "bound-on-type", number.span, hint="hint-remove-bound", type=TypeWord(field_type)
+            )
             return None
         expected_unit = {"percent": "percent", "money": "money"}.get(field_type, "plain")
         if field_type == "percent" and number.unit == "plain":
             return number.value / HUNDRED
         if number.unit not in (expected_unit, "plain"):
-            self.error("bound-unit", number.span, hint="hint-plain-number", type=field_type)
+            self.error(
+                "bound-unit", number.span, hint="hint-plain-number", type=TypeWord(field_type)
+            )
             return None
         return number.value
 
@@ -354,7 +371,7 @@ class Builder:
                 note = self.label(cast(Token, child.children[1]))
             elif child.data == "sub_criteria":
                 sub = tuple(self.criterion(c) for c in _trees(child))
-            elif child.data != "number":
+            elif child.data != "points":
                 scoring = self.scoring(child)
         return m.Criterion(
             id=str(children[1]),
@@ -433,7 +450,13 @@ class Builder:
                 cast(Any, op), self.expr(cast(Tree[Token], node.children[1])), points, span
             )
         if kind == "choice_arm":
-            return m.ChoiceArm(tuple(str(t) for t in node.children[:-1]), points, span)
+            tokens = node.children[:-1]
+            return m.ChoiceArm(
+                tuple(str(t) for t in tokens),
+                points,
+                span,
+                value_spans=tuple(self.span(t) for t in tokens),
+            )
         if kind == "case_arm":
             return m.CaseArm(self.expr(cast(Tree[Token], node.children[0])), points, span)
         return m.OtherwiseArm(points, span)
@@ -493,6 +516,9 @@ class Builder:
         if kind == "call":
             function = str(cast(Tree[Token], children[0]).children[0])
             args = tuple(self.expr(cast(Tree[Token], c)) for c in children[1:])
+            # The closing parenthesis is not in the tree; Lark's positions have it.
+            if node.meta.end_line == span.line and node.meta.end_column:
+                span = self.source.span(span.line, span.column, span.end_line, node.meta.end_column)
             return m.Call(cast(Any, function), args, span)
         raise AssertionError(kind)  # pragma: no cover
 
@@ -501,6 +527,7 @@ class Builder:
     def awards(self, node: Tree[Token]) -> m.Awards:
         places: list[m.Place] = []
         minimum: Decimal | None = None
+        minimum_span: Span | None = None
         tie_breaks: tuple[m.TieBreak, ...] = ()
         still_tied: Any = None
         seen: dict[str, Span] = {}
@@ -532,11 +559,19 @@ class Builder:
                 )
             elif kind == "minimum":
                 minimum = self.points_literal(cast(Tree[Token], item.children[1]))
+                minimum_span = span
             elif kind == "ties":
                 tie_breaks = tuple(self.tie_break(t) for t in _trees(item))
             elif kind == "still_tied":
                 still_tied = str(cast(Tree[Token], item.children[2]).children[0])
-        return m.Awards(tuple(places), minimum, tie_breaks, still_tied, self.span(node.children[0]))
+        return m.Awards(
+            tuple(places),
+            minimum,
+            tie_breaks,
+            still_tied,
+            self.span(node.children[0]),
+            minimum_span=minimum_span,
+        )
 
     def tie_break(self, node: Tree[Token]) -> m.TieBreak:
         children = node.children

@@ -19,6 +19,7 @@ import attrs
 
 from htx_rules import model as m
 from htx_rules.errors import Diagnostic
+from htx_rules.messages import QuotedList, TypeWord
 from htx_rules.parser import keywords
 from htx_rules.source import SourceText, Span
 
@@ -55,21 +56,21 @@ _FIELD_KINDS: dict[str, Kind] = {
 }
 
 _UNIT_WORDS = {
-    "plain": ("số", "number"),
-    "count": ("số đếm", "count"),
-    "number": ("số", "number"),
-    "percent": ("tỷ lệ phần trăm", "percentage"),
-    "money": ("số tiền", "amount of money"),
+    "plain": ("số", "a number"),
+    "count": ("số đếm", "a count"),
+    "number": ("số", "a number"),
+    "percent": ("tỷ lệ phần trăm", "a percentage"),
+    "money": ("số tiền", "an amount of money"),
 }
 _BASE_WORDS = {
-    "bool": ("có/không", "yes/no"),
-    "date": ("ngày", "date"),
-    "choice": ("lựa chọn", "choice"),
+    "bool": ("có/không", "a yes/no value"),
+    "date": ("ngày", "a date"),
+    "choice": ("lựa chọn", "a choice"),
 }
 
 
 class KindWord:
-    """A kind, named for people in either language."""
+    """A kind, named for people in either language (English with its article)."""
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
@@ -78,7 +79,24 @@ class KindWord:
         index = 0 if lang == "vi" else 1
         if self.kind.base == "number":
             return _UNIT_WORDS[self.kind.unit][index]
+        if self.kind.base == "choice" and self.kind.field:
+            field = self.kind.field
+            return f"lựa chọn của '{field}'" if lang == "vi" else f"a choice of '{field}'"
         return _BASE_WORDS[self.kind.base][index]
+
+
+class SectionWord:
+    """The bonus or deduction section, named for people."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def localize(self, lang: str) -> str:
+        words = {
+            "bonus": ("mục điểm cộng", "the bonus section"),
+            "deduction": ("mục điểm trừ", "the deduction section"),
+        }[self.kind]
+        return words[0] if lang == "vi" else words[1]
 
 
 def field_kind(field: m.Field) -> Kind:
@@ -113,7 +131,8 @@ def arithmetic_kind(op: m.ArithOp, left: Kind, right: Kind) -> Kind | None:
     """The kind of ``left op right``, or None when the operation makes no sense.
 
     Dates subtract to a count of days; sums need compatible units; a product
-    keeps the unit of its non-plain side; a quotient of like units is a plain ratio.
+    keeps the unit of its non-plain side (money times a count is money); a
+    quotient of like units is a plain ratio.
     """
     if op == "-" and left.base == right.base == "date":
         return Kind("number", "count")
@@ -124,6 +143,8 @@ def arithmetic_kind(op: m.ArithOp, left: Kind, right: Kind) -> Kind | None:
         unit = add_units(lu, ru)
         return Kind("number", unit) if unit is not None else None
     if op == "*":
+        if "money" in (lu, ru) and lu != ru:
+            return Kind("number", "money")
         if lu in ("plain", "percent"):
             return right
         return left if ru in ("plain", "percent") else Kind("number", "number")
@@ -294,7 +315,12 @@ class Checker:
         bonus = self.check_section(model.bonus)
         deduction = self.check_section(model.deduction)
         total = sum((p.maximum for p in model.parts), Decimal(0))
-        if model.parts and total != model.header.total:
+        parts_consistent = all(
+            p.maximum == sum((c.maximum for c in p.criteria), Decimal(0)) for p in model.parts
+        )
+        # A part whose criteria do not add up is reported on its own; the
+        # total is checked once the parts are right, so its hint is right too.
+        if model.parts and parts_consistent and total != model.header.total:
             self.error(
                 "total-mismatch",
                 model.header.total_span,
@@ -332,7 +358,7 @@ class Checker:
                     self.error(
                         "duplicate-choice",
                         choice.span,
-                        "hint-remove-duplicate",
+                        "hint-remove-duplicate-value",
                         name=choice.value,
                         field=field.name,
                     )
@@ -343,30 +369,32 @@ class Checker:
 
     def check_bounds(self, field: m.Field) -> None:
         low, high = field.minimum, field.maximum
+        low_span = field.minimum_span or field.span
+        high_span = field.maximum_span or field.span
         if low is not None and high is not None and low > high:
-            self.error("bounds-reversed", field.span, "hint-swap-bounds", name=field.name)
+            self.error("bounds-reversed", low_span, "hint-swap-bounds", name=field.name)
         natural = {"count": (Decimal(0), None), "percent": (Decimal(0), Decimal(1))}
         floor, ceiling = natural.get(field.type, (None, None))
         if floor is not None and low is not None and low < floor:
             self.error(
                 "bound-outside-type",
-                field.span,
+                low_span,
                 "hint-remove-bound",
                 name=field.name,
-                type=field.type,
+                type=TypeWord(field.type),
             )
         if ceiling is not None and high is not None and high > ceiling:
             self.error(
                 "bound-outside-type",
-                field.span,
+                high_span,
                 "hint-remove-bound",
                 name=field.name,
-                type=field.type,
+                type=TypeWord(field.type),
             )
         if field.type == "count":
-            for bound in (low, high):
+            for bound, span in ((low, low_span), (high, high_span)):
                 if bound is not None and bound != bound.to_integral_value():
-                    self.error("bound-not-whole", field.span, "hint-whole-number", name=field.name)
+                    self.error("bound-not-whole", span, "hint-whole-number", name=field.name)
 
     def collect_contestants(self, contestants: Sequence[m.Contestant]) -> None:
         codes: dict[str, m.Contestant] = {}
@@ -383,7 +411,7 @@ class Checker:
             elif contestant.name in names:
                 self.error(
                     "duplicate-contestant-name",
-                    contestant.span,
+                    contestant.name_span or contestant.span,
                     "hint-remove-duplicate",
                     name=contestant.name,
                     line=names[contestant.name].span.line,
@@ -418,6 +446,7 @@ class Checker:
     # ------------------------------------------------------------ structure and maxima
 
     def check_part(self, part: m.Part) -> m.Part:
+        self.check_grid(part.maximum, part.span)
         criteria = tuple(self.check_criterion(c) for c in part.criteria)
         self.check_sum("part-max-mismatch", part.span, part.id, part.maximum, part.criteria)
         return attrs.evolve(part, criteria=criteria)
@@ -437,14 +466,30 @@ class Checker:
                 sum=reachable,
             )
 
+    def check_grid(self, maximum: Decimal, span: Span) -> None:
+        """A maximum finer than the rounding rule could never be reached exactly."""
+        places = self.model.header.rounding.places
+        exponent = maximum.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -places:
+            self.error(
+                "max-off-grid",
+                span,
+                "hint-max-grid",
+                {"places": places},
+                max=maximum,
+                places=places,
+            )
+
     def check_criterion(self, criterion: m.Criterion) -> m.Criterion:
+        self.check_grid(criterion.maximum, criterion.span)
         if criterion.maximum <= 0:
             self.error("max-not-positive", criterion.span, "hint-max-positive", id=criterion.id)
         for required, span in zip(criterion.requires, criterion.requires_spans, strict=True):
             if required == criterion.id:
                 self.error("requires-self", span, "hint-remove-requires", id=criterion.id)
             elif required not in self.items:
-                self.unknown("unknown-item", required, span, self.items)
+                others = [i for i in self.items if i != criterion.id]
+                self.unknown("unknown-item", required, span, others)
         if criterion.children:
             self.check_sum(
                 "criterion-max-mismatch",
@@ -462,14 +507,23 @@ class Checker:
     def check_section(self, section: m.Section | None) -> m.Section | None:
         if section is None:
             return None
+        self.check_grid(section.maximum, section.span)
         if section.maximum <= 0:
-            self.error("max-not-positive", section.span, "hint-max-positive", id=section.kind)
+            self.error(
+                "max-not-positive", section.span, "hint-max-positive", id=SectionWord(section.kind)
+            )
         return attrs.evolve(section, rules=tuple(self.check_criterion(r) for r in section.rules))
 
     def check_cycles(self, model: m.RubricModel) -> None:
         edges: dict[str, list[tuple[str, Span]]] = {}
         for item in all_items(model):
-            targets = [(r, s) for r, s in zip(item.requires, item.requires_spans, strict=True)]
+            # A self-require is reported as requires-self; a rule reading its
+            # own points is a cycle of one.
+            targets = [
+                (r, s)
+                for r, s in zip(item.requires, item.requires_spans, strict=True)
+                if r != item.id
+            ]
             targets += [(c.id, c.span) for c in item.children]
             if item.scoring is not None:
                 for expr in scoring_exprs(item.scoring):
@@ -481,8 +535,6 @@ class Checker:
         def visit(node: str, path: list[str]) -> None:
             state[node] = 1
             for target, span in edges.get(node, []):
-                if target == node:
-                    continue  # reported as requires-self
                 if state.get(target) == 1:
                     start = path.index(target) if target in path else len(path) - 1
                     cycle = [*path[start:], target]
@@ -569,9 +621,9 @@ class Checker:
                     "choice-not-covered",
                     scoring.span,
                     "hint-cover-choices",
-                    {"values": tuple(missing)},
+                    {"values": QuotedList(missing)},
                     field=field.name,
-                    values=tuple(missing),
+                    values=QuotedList(missing),
                 )
         return m.Banded(subject, arms, scoring.span)
 
@@ -607,25 +659,30 @@ class Checker:
                 elif kind is not None:
                     field = self.fields[kind.field or ""]
                     allowed = [c.value for c in field.choices]
-                    for value in arm.values:
+                    spans = arm.value_spans or (arm.span,) * len(arm.values)
+                    for value, value_span in zip(arm.values, spans, strict=True):
                         if value not in allowed:
                             self.unknown(
                                 "unknown-choice-value",
                                 value,
-                                arm.span,
+                                value_span,
                                 allowed,
                                 field=field.name,
-                                values=tuple(allowed),
+                                values=QuotedList(allowed),
                             )
                         elif value in seen_values:
                             self.error(
                                 "duplicate-choice-arm",
-                                arm.span,
+                                value_span,
                                 "hint-remove-duplicate",
                                 name=value,
                             )
                         seen_values.add(value)
-                result.append(m.ChoiceArm(arm.values, self.points(arm.points), arm.span))
+                result.append(
+                    m.ChoiceArm(
+                        arm.values, self.points(arm.points), arm.span, value_spans=arm.value_spans
+                    )
+                )
         return tuple(result)
 
     # ------------------------------------------------------------ expressions
@@ -737,7 +794,7 @@ class Checker:
             name.span,
             values,
             field=field.name,
-            values=tuple(values),
+            values=QuotedList(values),
         )
         return m.ChoiceValue(field.name, name.name, name.span)
 
@@ -797,6 +854,19 @@ class Checker:
         resolved = m.Arithmetic(expr.op, left, right, expr.span)
         if left_kind is None or right_kind is None:
             return resolved, None
+        if expr.op in ("+", "-"):
+            # `ty_le + 5` adds 500%: almost certainly `ty_le + 5%` was meant.
+            for side, other in ((left_kind, right), (right_kind, left)):
+                if side.unit == "percent" and _is_nonzero_plain_literal(other):
+                    assert isinstance(other, m.Number)
+                    self.error(
+                        "percent-literal",
+                        _expr_span(other),
+                        "hint-percent-literal",
+                        {"value": other.value},
+                        value=other.value,
+                    )
+                    return resolved, None
         kind = arithmetic_kind(expr.op, left_kind, right_kind)
         if kind is not None:
             return resolved, kind
@@ -875,19 +945,34 @@ class Checker:
     def check_awards(self, awards: m.Awards | None) -> None:
         if awards is None:
             return
-        ranks = [p.rank for p in awards.places]
-        for index, place in enumerate(awards.places, start=1):
-            if place.rank != index:
+        seen: dict[int, m.Place] = {}
+        duplicated = False
+        for place in awards.places:
+            if place.rank in seen:
+                duplicated = True
                 self.error(
-                    "place-order", place.span, "hint-place-order", rank=place.rank, expected=index
+                    "duplicate-place",
+                    place.span,
+                    "hint-remove-duplicate",
+                    rank=place.rank,
+                    line=seen[place.rank].span.line,
                 )
-                break
-        if len(set(ranks)) != len(ranks):
-            self.error("duplicate-place", awards.span, "hint-remove-duplicate")
+            seen[place.rank] = place
+        if not duplicated:
+            for index, place in enumerate(awards.places, start=1):
+                if place.rank != index:
+                    self.error(
+                        "place-order",
+                        place.span,
+                        "hint-place-order",
+                        rank=place.rank,
+                        expected=index,
+                    )
+                    break
         if awards.minimum is not None and awards.minimum > self.model.header.total:
             self.error(
                 "minimum-too-high",
-                awards.span,
+                awards.minimum_span or awards.span,
                 None,
                 minimum=awards.minimum,
                 total=self.model.header.total,
@@ -918,7 +1003,7 @@ class Checker:
                     "hint-tie-direction",
                     direction=key.direction,
                     name=field.name,
-                    type=field.type,
+                    type=TypeWord(field.type),
                 )
 
 

@@ -565,21 +565,20 @@ class _Generator:
     def step(self, i: int, item: m.Criterion) -> None:
         out = self.out
         traced = self.traced
+        depth = 1
         if item.scoring is None:
             # The checker makes the children's maxima add up to the parent's:
             # their sum needs no clamp.
-            out.line(1, f"p{i} = " + " + ".join(f"p{self.index[c.id]}" for c in item.children))
+            total = " + ".join(f"p{self.index[c.id]}" for c in item.children)
+            if item.requires:
+                self.unmet(i, item)
+                depth = 2
+            out.line(depth, f"p{i} = {total}")
             if traced:
-                out.line(1, f"r{i} = t{i} = None")
+                out.line(depth, f"r{i} = t{i} = None")
             return
-        depth = 1
         if item.requires:
-            unmet = " or ".join(f"p{self.index[q]} <= 0" for q in item.requires)
-            out.line(1, f"if {unmet}:")
-            out.line(2, f"p{i} = 0")
-            if traced:
-                out.line(2, f"r{i} = None; t{i} = REQUIRES_UNMET")
-            out.line(1, "else:")
+            self.unmet(i, item)
             depth = 2
         out.line(depth, "try:")
         self.scoring(i, item, depth + 1)
@@ -597,6 +596,16 @@ class _Generator:
         if traced:
             out.line(depth + 1, f"r{i} = None; t{i} = UndefinedMark('out-of-range', None)")
         self.clamp(i, item)
+
+    def unmet(self, i: int, item: m.Criterion) -> None:
+        """Open ``if`` an item it requires scored nothing: 0 points; ``else:``."""
+        out = self.out
+        unmet = " or ".join(f"p{self.index[q]} <= 0" for q in item.requires)
+        out.line(1, f"if {unmet}:")
+        out.line(2, f"p{i} = 0")
+        if self.traced:
+            out.line(2, f"r{i} = None; t{i} = REQUIRES_UNMET")
+        out.line(1, "else:")
 
     def clamp(self, i: int, item: m.Criterion) -> None:
         """Clamp step ``i`` to [0, maximum], leaving out a bound the rule cannot pass."""

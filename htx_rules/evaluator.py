@@ -666,10 +666,10 @@ class Program:
         for step, run in zip(self.plan.steps, self.rules, strict=True):
             raw: Any = None
             token: Any = None
-            if run is None:
-                value = sum((in_order[c] for c in step.children), ZERO)
-            elif step.requires and any(in_order[r] <= 0 for r in step.requires):
+            if step.requires and any(in_order[r] <= 0 for r in step.requires):
                 value, token = ZERO, REQUIRES_UNMET
+            elif run is None:
+                value = sum((in_order[c] for c in step.children), ZERO)
             else:
                 try:
                     raw, token = run(values, points)

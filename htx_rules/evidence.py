@@ -24,7 +24,7 @@ from htx_rules import model as m
 from htx_rules.codegen import compile_validator
 from htx_rules.decimals import HUNDRED, ZERO, Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem
-from htx_rules.messages import TypeWord, text_for
+from htx_rules.messages import QuotedList, TypeWord, text_for
 from htx_rules.result import Value
 
 # Evidence numbers are bounded so that every rubric computation stays exact
@@ -149,13 +149,16 @@ def _choice(field: m.Field) -> Validator:
             assert isinstance(value, str)
             return value
         if type(value) is not str:
-            return _Problem("evidence-wrong-type", values=names)
+            return _Problem("evidence-wrong-type", values=QuotedList(names))
         guess = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
         if guess:
             return _Problem(
-                "evidence-unknown-choice", "hint-did-you-mean", {"name": guess[0]}, values=names
+                "evidence-unknown-choice",
+                "hint-did-you-mean",
+                {"name": guess[0]},
+                values=QuotedList(names),
             )
-        return _Problem("evidence-unknown-choice", values=names)
+        return _Problem("evidence-unknown-choice", values=QuotedList(names))
 
     return validate
 

@@ -19,8 +19,8 @@ from htx_rules.decimals import Lang, format_number
 CATALOG: Final[dict[str, tuple[str, str]]] = {
     # ------------------------------------------------------------ syntax
     "syntax-character": (
-        "ký tự không hợp lệ ở đây: '{char}'",
-        "a character that does not belong here: '{char}'",
+        "ký tự không hợp lệ ở đây: «{char}»",
+        "a character that does not belong here: «{char}»",
     ),
     "syntax-unexpected": (
         "không mong đợi '{token}' ở đây; cần {expected}",
@@ -39,13 +39,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "this line is indented deeper than the line above, which opens no block",
     ),
     "syntax-dedent": (
-        "thụt lề {found} dấu cách không khớp với khối nào ở trên (khối trên thụt {expected})",
-        "an indentation of {found} spaces matches no enclosing block "
-        "(the block above has {expected})",
-    ),
-    "syntax-dedent-early": (
-        "khối kết thúc khi còn thiếu nội dung; cần {expected}",
-        "the block ends too early; expected {expected}",
+        "thụt lề {found} dấu cách không khớp với khối nào ở trên (các mức thụt lề hợp lệ ở đây: {levels})",
+        "an indentation of {found} space(s) matches no enclosing block (the valid indentations here: {levels})",
     ),
     "syntax-tab": ("dùng ký tự tab để thụt lề", "a tab character is used for indentation"),
     "not-utf8": ("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"),
@@ -79,6 +74,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "token-COMMA": ("dấu phẩy", "a comma"),
     "token-COLON": ("dấu hai chấm", "a colon"),
     "token-$END": ("hết tệp", "the end of the file"),
+    "syntax-block-missing": (
+        "dòng này cần một khối thụt lề bên dưới; cần {expected}",
+        "this line needs an indented block below it; expected {expected}",
+    ),
+    "syntax-glued-keyword": (
+        "từ khóa '{keyword}' dính liền với chữ phía sau: '{word}'",
+        "the keyword '{keyword}' runs into the next word: '{word}'",
+    ),
+    "syntax-empty": (
+        "tệp bảng điểm trống",
+        "the rubric file is empty",
+    ),
     # ------------------------------------------------------------ structure
     "empty-label": ("nhãn để trống", "the label is empty"),
     "invalid-date": ("ngày không tồn tại: {value}", "there is no such date: {value}"),
@@ -123,11 +130,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "duplicate-option": ("'{option}' được ghi hai lần", "'{option}' is given twice"),
     "bound-on-type": (
         "trường kiểu {type} không có giới hạn from/to",
-        "a {type} field has no from/to bounds",
+        "a field of type {type} has no from/to bounds",
     ),
     "bound-unit": (
         "giới hạn không đúng đơn vị của trường kiểu {type}",
-        "the bound is not in the unit of a {type} field",
+        "the bound is not in the unit of a field of type {type}",
     ),
     "points-unit": (
         "điểm phải là một số, không có % hay đồng",
@@ -146,6 +153,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "criterion-max-mismatch": (
         "tiêu chí {id} có tối đa {max} điểm nhưng các tiêu chí con cộng lại được {sum}",
         "criterion {id} is worth {max} points but its sub-criteria add up to {sum}",
+    ),
+    "max-off-grid": (
+        "điểm tối đa {max} có nhiều chữ số thập phân hơn quy tắc làm tròn ({places} chữ số), nên không bao giờ đạt được",
+        "the maximum {max} has more decimals than the rounding rule ({places}), so it can never be reached",
     ),
     "max-not-positive": (
         "điểm tối đa của {id} phải lớn hơn 0",
@@ -216,27 +227,27 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "unit-mismatch": (
         "không thể kết hợp {left} với {right}",
-        "cannot combine a {left} with a {right}",
+        "cannot combine {left} with {right}",
     ),
     "compare-mismatch": (
         "không thể so sánh {left} với {right}",
-        "cannot compare a {left} with a {right}",
+        "cannot compare {left} with {right}",
     ),
     "compare-order": (
-        "giá trị kiểu {kind} chỉ so sánh bằng (=) hoặc khác (!=), không dùng '{op}'",
-        "a {kind} value can only be compared with = or !=, not '{op}'",
+        "{kind} chỉ so sánh bằng (=) hoặc khác (!=), không dùng '{op}'",
+        "{kind} can only be compared with = or !=, not '{op}'",
     ),
     "percent-literal": (
         "so sánh tỷ lệ phần trăm với số {value} không có dấu %",
         "a percentage is compared with the number {value}, which has no % sign",
     ),
     "arithmetic-type": (
-        "không thể dùng giá trị kiểu {kind} trong phép '{op}'",
-        "a {kind} value cannot be used in '{op}'",
+        "không thể dùng {kind} trong phép '{op}'",
+        "{kind} cannot be used in '{op}'",
     ),
     "call-arity": (
         "hàm {function} nhận {expected} đối số, ở đây có {count}",
-        "{function} takes {expected} arguments, here it has {count}",
+        "{function} takes {expected} argument(s); here it has {count}",
     ),
     "round-places": (
         "số chữ số làm tròn phải là số nguyên từ 0 đến 10",
@@ -244,12 +255,15 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "points-not-number": (
         "điểm phải là một số, ở đây là {kind}",
-        "points must be a number; this is a {kind}",
+        "points must be a number; this is {kind}",
     ),
-    "expected-number": ("cần một số, ở đây là {kind}", "a number is needed here; this is a {kind}"),
+    "expected-number": (
+        "cần một số, ở đây là {kind}",
+        "a number is needed here; this is {kind}",
+    ),
     "expected-condition": (
         "cần một điều kiện đúng/sai, ở đây là {kind}",
-        "a yes/no condition is needed here; this is a {kind}",
+        "a yes/no condition is needed here; this is {kind}",
     ),
     "no-deadline": (
         "dùng 'deadline' nhưng phần đầu bảng điểm chưa khai báo hạn nộp",
@@ -261,8 +275,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "by-yes-no": ("'by' không dùng với trường có/không", "'by' is not used with a yes/no value"),
     "choice-not-covered": (
-        "chưa cho điểm các giá trị {values} của trường '{field}'",
-        "values {values} of field '{field}' are given no points",
+        "chưa cho điểm giá trị {values} của trường '{field}'",
+        "no points are given for the value(s) {values} of field '{field}'",
     ),
     "arm-after-otherwise": (
         "dòng này nằm sau 'otherwise' nên không bao giờ được xét",
@@ -273,8 +287,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "a choice field takes no comparison thresholds",
     ),
     "choice-arm-on-number": (
-        "giá trị kiểu {kind} cần ngưỡng so sánh (ví dụ >= 80% -> 10), không phải tên giá trị",
-        "a {kind} value needs comparison thresholds (such as >= 80% -> 10), not value names",
+        "{kind} cần ngưỡng so sánh (ví dụ >= 80% -> 10), không phải tên giá trị",
+        "{kind} needs comparison thresholds (such as >= 80% -> 10), not value names",
     ),
     "duplicate-choice-arm": (
         "giá trị '{name}' đã được cho điểm ở dòng trên",
@@ -284,7 +298,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "hạng {rank} không đúng thứ tự; cần hạng {expected}",
         "place {rank} is out of order; place {expected} was expected",
     ),
-    "duplicate-place": ("một hạng được khai báo hai lần", "a place is declared twice"),
+    "duplicate-place": (
+        "hạng {rank} đã được khai báo ở dòng {line}",
+        "place {rank} is already declared on line {line}",
+    ),
     "minimum-too-high": (
         "điểm tối thiểu {minimum} cao hơn tổng điểm chuẩn {total}",
         "the minimum score {minimum} is above the total of {total}",
@@ -391,6 +408,27 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "'{field}' ({label}): no value given (strict mode)",
     ),
     # ------------------------------------------------------------ hints
+    "hint-space-after-keyword": (
+        "thêm dấu cách sau '{keyword}', hoặc đặt tên khác nếu đây là tên trường",
+        "put a space after '{keyword}', or choose another name if this is a field",
+    ),
+    "hint-start-rubric": (
+        "bắt đầu bằng dòng 'rubric ma_bang_diem \"Tên bảng điểm\"' (xem docs/language.md)",
+        "start with a line 'rubric rubric_id \"Title\"' (see docs/language.md)",
+    ),
+    "hint-close-quote": (
+        'nhãn phải đóng ngoặc kép trên cùng một dòng: "..."',
+        'a label must close its double quote on the same line: "..."',
+    ),
+    "hint-swap-bounds": (
+        "giới hạn dưới (from) phải nhỏ hơn hoặc bằng giới hạn trên (to)",
+        "the lower bound (from) must not be above the upper bound (to)",
+    ),
+    "hint-remove-duplicate-value": ("xóa giá trị lặp lại", "remove the repeated value"),
+    "hint-max-grid": (
+        "làm tròn điểm tối đa đến {places} chữ số thập phân, hoặc đổi quy tắc làm tròn",
+        "give the maximum with at most {places} decimals, or change the rounding rule",
+    ),
     "hint-did-you-mean": ("có phải là '{name}'?", "did you mean '{name}'?"),
     "hint-indent-consistent": (
         "thụt lề các dòng cùng cấp bằng cùng số dấu cách; dòng con thụt sâu hơn dòng cha",
@@ -601,6 +639,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "không tính được vì số quá lớn: {text}",
         "cannot be computed, a number is too large: {text}",
     ),
+    "why-note": ("ghi chú: {note}", "note: {note}"),
     "why-line": ("dòng {line}", "line {line}"),
     "adjust-round": ("làm tròn {before} → {after}", "rounded {before} → {after}"),
     "adjust-cap": ("giới hạn {limit} (trước đó {before})", "capped at {limit} (was {before})"),
@@ -650,6 +689,16 @@ _TYPE_WORDS: Final[dict[str, tuple[str, str]]] = {
     "date": ("ngày (năm-tháng-ngày)", "date (year-month-day)"),
     "choice": ("giá trị lựa chọn", "choice value"),
 }
+
+
+class QuotedList:
+    """Names listed for people: ``'dung_han', 'tre_han'``."""
+
+    def __init__(self, names: tuple[str, ...] | list[str]) -> None:
+        self.names = tuple(names)
+
+    def localize(self, lang: str) -> str:
+        return ", ".join(f"'{name}'" for name in self.names)
 
 
 class TypeWord:

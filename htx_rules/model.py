@@ -214,6 +214,7 @@ class ChoiceArm:
     values: tuple[str, ...]
     points: Expr
     span: Span = _span()
+    value_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 @attrs.frozen
@@ -320,6 +321,8 @@ class Field:
     maximum: Decimal | None
     unit: str | None
     span: Span = _span()
+    minimum_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    maximum_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -376,6 +379,7 @@ class Contestant:
     code: str
     name: str
     span: Span = _span()
+    name_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -411,6 +415,7 @@ class Awards:
     tie_breaks: tuple[TieBreak, ...]
     still_tied: Literal["split", "each", "council"] | None
     span: Span = _span()
+    minimum_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen

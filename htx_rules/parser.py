@@ -13,7 +13,7 @@ import difflib
 import functools
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -23,21 +23,30 @@ from htx_rules._resources import resource_path
 from htx_rules.decimals import Lang
 from htx_rules.errors import Diagnostic, RubricSyntaxError
 from htx_rules.messages import CATALOG, text_for
-from htx_rules.source import SourceText, Span
+from htx_rules.source import SourceText, Span, strip_comment
 
 GRAMMAR_FILE = "rubric.lark"
 
+_WORD = re.compile(r"[\w/-]+")
+
 
 class _IndentationError(Exception):
-    def __init__(self, token: Token, expected: int, found: int) -> None:
+    def __init__(self, token: Token, levels: list[int], found: int) -> None:
         super().__init__("inconsistent dedent")
         self.token = token
-        self.expected = expected
+        self.levels = levels
         self.found = found
 
 
+class _GluedKeyword(Exception):
+    def __init__(self, token: Token) -> None:
+        super().__init__("keyword glued to a word")
+        self.token = token
+
+
 class _RubricIndenter(Indenter):
-    """Indentation to _INDENT/_DEDENT, reporting a bad dedent with its position."""
+    """Indentation to _INDENT/_DEDENT; also rejects a keyword run together with
+    the next word (``ifx``), which the contextual lexer would split."""
 
     NL_type = "_NL"
     OPEN_PAREN_types = ["LPAR"]  # noqa: RUF012 - Lark's interface
@@ -45,6 +54,11 @@ class _RubricIndenter(Indenter):
     INDENT_type = "_INDENT"
     DEDENT_type = "_DEDENT"
     tab_len = 8
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = ""
+        self.keyword_types: frozenset[str] = frozenset()
 
     def handle_NL(self, token: Token) -> Iterator[Token]:
         if self.paren_level > 0:
@@ -60,31 +74,49 @@ class _RubricIndenter(Indenter):
             self.indent_level.pop()
             yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
         if indent != self.indent_level[-1]:
-            raise _IndentationError(token, self.indent_level[-1], indent)
+            raise _IndentationError(token, list(self.indent_level), indent)
+
+    def _process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        text = self.text
+        for token in super()._process(stream):  # type: ignore[no-untyped-call]
+            if token.type in self.keyword_types and token.end_pos is not None:
+                following = text[token.end_pos : token.end_pos + 1]
+                if following and (following.isalnum() or following == "_"):
+                    raise _GluedKeyword(token)
+            yield token
+
+
+_INDENTER = _RubricIndenter()
 
 
 @functools.cache
 def _parser() -> Lark:
     grammar = resource_path("grammar", GRAMMAR_FILE).read_text(encoding="utf-8")
-    return Lark(
+    parser = Lark(
         grammar,
         parser="lalr",
         lexer="contextual",
-        postlex=_RubricIndenter(),
+        postlex=_INDENTER,
         propagate_positions=True,
         maybe_placeholders=False,
     )
+    _INDENTER.keyword_types = frozenset(_keyword_table(parser))
+    return parser
+
+
+def _keyword_table(parser: Lark) -> dict[str, tuple[str, ...]]:
+    result: dict[str, tuple[str, ...]] = {}
+    for terminal in parser.terminals:
+        pattern = terminal.pattern
+        if pattern.type == "str" and re.fullmatch(r"[^\W\d][\w/-]*", pattern.value):
+            result[terminal.name] = (pattern.value,)
+    return result
 
 
 @functools.cache
 def keywords() -> dict[str, tuple[str, ...]]:
     """Every keyword terminal of the grammar and its spellings (``{"PER": ("per",)}``)."""
-    result: dict[str, tuple[str, ...]] = {}
-    for terminal in _parser().terminals:
-        pattern = terminal.pattern
-        if pattern.type == "str" and re.fullmatch(r"[^\W\d][\w/-]*", pattern.value):
-            result[terminal.name] = (pattern.value,)
-    return result
+    return _keyword_table(_parser())
 
 
 _LOCK = threading.Lock()
@@ -92,24 +124,47 @@ _LOCK = threading.Lock()
 
 def parse(source: SourceText) -> Tree[Token]:
     """Parse a rubric's text into a Lark tree, or raise :class:`RubricSyntaxError`."""
+    _reject_empty(source)
     _reject_tabs(source)
     text = source.text if source.text.endswith("\n") else source.text + "\n"
     try:
         with _LOCK:
-            return _parser().parse(text)
+            parser = _parser()
+            _INDENTER.text = text
+            return parser.parse(text)
     except _IndentationError as error:
         line = error.token.end_line or error.token.line or 1
+        levels = tuple(str(level) for level in error.levels)
         raise RubricSyntaxError(
             [
                 _diagnostic(
                     source,
                     line,
-                    error.found + 1,
+                    1,
                     line,
-                    error.found + 2,
+                    error.found + 1,
                     "syntax-dedent",
-                    {"found": error.found, "expected": error.expected},
+                    {"found": error.found, "levels": levels},
                     hint="hint-indent-consistent",
+                )
+            ]
+        ) from None
+    except _GluedKeyword as error:
+        token = error.token
+        line, column = token.line or 1, token.column or 1
+        word = _word_at(source, line, column)
+        raise RubricSyntaxError(
+            [
+                _diagnostic(
+                    source,
+                    line,
+                    column,
+                    line,
+                    column + len(word),
+                    "syntax-glued-keyword",
+                    {"keyword": str(token), "word": word},
+                    hint="hint-space-after-keyword",
+                    hint_args={"keyword": str(token)},
                 )
             ]
         ) from None
@@ -117,10 +172,18 @@ def parse(source: SourceText) -> Tree[Token]:
         raise RubricSyntaxError([_describe(source, error)]) from None
 
 
+def _reject_empty(source: SourceText) -> None:
+    if not any(strip_comment(line).strip() for line in source.lines):
+        raise RubricSyntaxError(
+            [_diagnostic(source, 1, 1, 1, 2, "syntax-empty", {}, hint="hint-start-rubric")]
+        )
+
+
 def _reject_tabs(source: SourceText) -> None:
     for number, line in enumerate(source.lines, start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent and line.strip():
+        content = line[len(indent) :]
+        if "\t" in indent and content and not content.startswith("#"):
             column = indent.index("\t") + 1
             raise RubricSyntaxError(
                 [
@@ -159,108 +222,89 @@ def _diagnostic(
     )
 
 
+def _word_at(source: SourceText, line: int, column: int) -> str:
+    match = _WORD.match(source.line(line), column - 1)
+    return match.group() if match else ""
+
+
+def _end_of_content(source: SourceText, line: int) -> int:
+    """The column just after the last character of a line that is not a comment."""
+    return len(strip_comment(source.line(line)).rstrip()) + 1
+
+
 def _describe(source: SourceText, error: UnexpectedInput) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
         line, column = error.line, error.column
         char = source.line(line)[column - 1 : column] or "?"
-        hint, hint_args = _character_hint(char)
+        hint = (
+            "hint-close-quote"
+            if char in ('"', "“")
+            else ("hint-double-quotes" if char in "'‘’”" else None)
+        )
         return _diagnostic(
-            source,
-            line,
-            column,
-            line,
-            column + 1,
-            "syntax-character",
-            {"char": char},
-            hint,
-            hint_args,
+            source, line, column, line, column + 1, "syntax-character", {"char": char}, hint
         )
     if isinstance(error, UnexpectedToken):
         return _unexpected_token(source, error)
     assert isinstance(error, UnexpectedEOF)
     line = max(len(source.lines), 1)
-    end = len(source.line(line)) + 1
+    column = _end_of_content(source, line)
     return _diagnostic(
         source,
         line,
-        end,
+        column,
         line,
-        end + 1,
+        column + 1,
         "syntax-eof",
         {"expected": _Expected(frozenset(error.expected))},
     )
 
 
-def _character_hint(char: str) -> tuple[str | None, dict[str, object]]:
-    if char in "'‘’":
-        return "hint-double-quotes", {}
-    if char in "”":
-        return "hint-double-quotes", {}
-    if char == ":":
-        return "hint-colon", {}
-    return None, {}
-
-
 def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
     token = error.token
-    expected = set(error.accepts or error.expected)
+    expected = frozenset(error.accepts or error.expected)
     kind = token.type
-    if kind in ("_NL", "$END"):
-        # The line ended too early: point just after its last character.
-        line = token.line if token.line else max(len(source.lines), 1)
-        text = source.line(line)
-        column = len(text.rstrip()) + 1
+    if kind == "$END":
+        line = max(len(source.lines), 1)
+        column = _end_of_content(source, line)
         return _diagnostic(
-            source,
-            line,
-            column,
-            line,
-            column + 1,
-            "syntax-line-ends",
-            {"expected": _Expected(frozenset(expected))},
+            source, line, column, line, column + 1, "syntax-eof", {"expected": _Expected(expected)}
+        )
+    if kind in ("_NL", "_DEDENT"):
+        # The line ended too early (or no indented block followed it): point
+        # just after its last character, before any comment.
+        line = token.line or max(len(source.lines), 1)
+        column = _end_of_content(source, line)
+        code = "syntax-line-ends" if kind == "_NL" else "syntax-block-missing"
+        return _diagnostic(
+            source, line, column, line, column + 1, code, {"expected": _Expected(expected)}
+        )
+    if kind == "_INDENT":
+        line = token.end_line or token.line or 1
+        column = len(str(token)) + 1
+        return _diagnostic(
+            source, line, column, line, column + 1, "syntax-indent", {}, "hint-indent-consistent"
         )
     line, column = token.line or 1, token.column or 1
     end_column = (token.end_column or column + 1) if token.end_line == line else column + 1
-    if kind == "_INDENT":
-        return _diagnostic(
-            source,
-            line + 1 if token.value and "\n" in str(token) else line,
-            1,
-            line,
-            2,
-            "syntax-indent",
-            {},
-            "hint-indent-consistent",
-        )
-    if kind == "_DEDENT":
-        return _diagnostic(
-            source,
-            line,
-            1,
-            line,
-            2,
-            "syntax-dedent-early",
-            {"expected": _Expected(frozenset(expected))},
-        )
     word = str(token)
+    whole = _word_at(source, line, column)
+    if len(whole) > len(word) and whole.startswith(word):
+        # The lexer stopped inside a word it could not place ("half" of "half_up").
+        word, end_column = whole, column + len(whole)
     hint: str | None = None
     hint_args: dict[str, object] = {}
-    keyword_names = keywords()
-    if kind in keyword_names and "NAME" in expected:
-        hint, hint_args = "hint-keyword-as-name", {"word": word}
-    elif kind == "COMMA" and _between_digits(source, line, column):
-        hint, hint_args = "hint-decimal-point", {}
-    elif word in ("=>", ":") and "_ARROW" in expected:
-        hint, hint_args = "hint-arrow", {}
-    elif kind == "NAME" and expected & set(keyword_names):
-        guesses = difflib.get_close_matches(
-            word,
-            [w for name in expected & set(keyword_names) for w in keyword_names[name]],
-            n=1,
-            cutoff=0.6,
-        )
-        if guesses:
-            hint, hint_args = "hint-did-you-mean", {"name": guesses[0]}
+    following = source.line(line)[column : column + 1]
+    if kind == "COMMA" and _between_digits(source, line, column):
+        hint = "hint-decimal-point"
+    elif "_ARROW" in expected and (word == ":" or (word == "=" and following == ">")):
+        hint = "hint-arrow"
+    elif kind == "COLON":
+        hint = "hint-colon"
+    else:
+        guess = _keyword_guess(_word_at(source, line, column), expected)
+        if guess is not None:
+            hint, hint_args = "hint-did-you-mean", {"name": guess}
     return _diagnostic(
         source,
         line,
@@ -268,10 +312,20 @@ def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
         line,
         end_column,
         "syntax-unexpected",
-        {"token": word, "expected": _Expected(frozenset(expected))},
+        {"token": word, "expected": _Expected(expected)},
         hint,
         hint_args,
     )
+
+
+def _keyword_guess(word: str, expected: Iterable[str]) -> str | None:
+    """The expected keyword a misspelt word most likely meant (``critarion``)."""
+    if not word or not word[0].isalpha():
+        return None
+    table = keywords()
+    spellings = [s for name in expected if name in table for s in table[name]]
+    guesses = difflib.get_close_matches(word.lower(), spellings, n=1, cutoff=0.6)
+    return guesses[0] if guesses and guesses[0] != word else None
 
 
 def _between_digits(source: SourceText, line: int, column: int) -> bool:
@@ -291,20 +345,50 @@ class _Expected:
         return _expected_words(self.names, lang)
 
 
+# Kinds of token named first when listing what was expected: the parts of a
+# line people write most, before the keywords.
+_FIRST: tuple[str, ...] = (
+    "NAME",
+    "ITEM_ID",
+    "STRING",
+    "INT",
+    "DECIMAL",
+    "PERCENTAGE",
+    "AMOUNT",
+    "DATE",
+    "COMPARE",
+    "_ARROW",
+    "LPAR",
+    "RPAR",
+    "ADD_OP",
+    "MUL_OP",
+    "COMMA",
+    "COLON",
+    "_NL",
+    "_INDENT",
+    "_DEDENT",
+)
+
+
 def _expected_words(expected: frozenset[str], lang: Lang) -> str:
     keyword_names = keywords()
+    if "DECIMAL" in expected:
+        expected = expected - {"INT"}  # "a number" covers whole numbers
+    ordered = [name for name in _FIRST if name in expected] + sorted(
+        name for name in expected if name not in _FIRST
+    )
     words: list[str] = []
-    for name in sorted(expected):
+    for name in ordered:
         if name in keyword_names:
             words.append(f"'{keyword_names[name][0]}'")
         elif f"token-{name}" in CATALOG:
             words.append(text_for(f"token-{name}", lang))
-        elif name.startswith("__ANON") or name == "COMMENT":
+        elif name.startswith("__ANON") or name in ("COMMENT", "$END"):
             continue
         else:
             words.append(name.lower())
     unique = list(dict.fromkeys(words))
-    if len(unique) > 8:
-        unique = [*unique[:8], "…"]
+    if len(unique) > 10:
+        unique = [*unique[:10], "…"]
     separator = " hoặc " if lang == "vi" else " or "
     return separator.join(unique) if len(unique) <= 2 else ", ".join(unique)

@@ -150,7 +150,7 @@ class RangeAnalysis:
             amount = _safe(min(values), max(values))
             if scoring.cap is not None:
                 cap = self.expr(scoring.cap)
-                amount = Interval(min(amount.low, cap.high), min(amount.high, cap.high))
+                amount = Interval(min(amount.low, cap.low), min(amount.high, cap.high))
             if scoring.base is None:
                 return amount
             base = self.expr(scoring.base)
@@ -179,7 +179,11 @@ class RangeAnalysis:
             actual = self.expr(scoring.actual)
             achieved = NON_NEGATIVE if actual.low >= 0 else UNKNOWN
             return achieved.hull(zero)
-        return Interval(-INFINITY, maximum).hull(zero)
+        steps = self.expr(scoring.mode.points)
+        # Full marks at 100%; below it, whole steps of `points` are taken off,
+        # which can only raise the value when the step points can be negative.
+        high = maximum if steps.low >= 0 else INFINITY
+        return Interval(-INFINITY, high).hull(zero)
 
     def _covers_choices(self, scoring: m.Banded) -> bool:
         return any(isinstance(a, m.ChoiceArm) for a in scoring.arms)

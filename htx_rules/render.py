@@ -103,6 +103,8 @@ def show_evidence(value: Value | None, field: m.Field | None, lang: Lang) -> str
         return format_number(value, lang) + "%"
     if field is not None and field.type == "money":
         return format_money(value, lang)
+    if field is not None and field.unit:
+        return f"{format_number(value, lang)} {field.unit}"
     return format_number(value, lang)
 
 
@@ -178,9 +180,11 @@ def _show_bound(value: Value | None, as_rate: bool, lang: Lang) -> str:
 
 def _bound_is_rate(node: TraceNode, index: _Index, arm: int | None) -> bool:
     item = index.items.get(node.id)
-    if item is None or not isinstance(item.scoring, m.Banded) or arm is None:
+    if item is None or not isinstance(item.scoring, m.Banded):
         return False
-    chosen = item.scoring.arms[arm - 1] if arm <= len(item.scoring.arms) else None
+    chosen = (
+        item.scoring.arms[arm - 1] if arm is not None and arm <= len(item.scoring.arms) else None
+    )
     if isinstance(chosen, m.ThresholdArm):
         bound = chosen.bound
         if isinstance(bound, m.Number):
@@ -278,7 +282,12 @@ def _decision_words(node: TraceNode, decision: Decision, index: _Index, lang: La
     if kind == "sum":
         return text("why-sum", lang)
     if kind == "requires_unmet":
-        return text("why-requires", lang, items=tuple(name for name, _ in decision.details))
+        unmet = tuple(
+            name
+            for name, points in decision.details
+            if isinstance(points, Decimal | int) and points <= 0
+        )
+        return text("why-requires", lang, items=unmet)
     if kind == "missing":
         name = str(decision.subject)
         field = index.fields.get(name)
@@ -315,6 +324,9 @@ def describe(node: TraceNode, index: _Index, lang: Lang, *, with_reads: bool = T
     if node.kind in ("criterion", "rule") and node.decision.kind != "sum":
         line = (node.decision.span or node.span).line
         words += f" ({text('why-line', lang, line=line)})"
+    item = index.items.get(node.id) if node.kind in ("criterion", "rule") else None
+    if item is not None and item.note:
+        words += " — " + text("why-note", lang, note=item.note)
     return words
 
 
@@ -347,6 +359,13 @@ def _decimal_or_none(value: Decimal | None) -> str | None:
     return None if value is None else canonical(value)
 
 
+def _note(node: TraceNode, index: _Index) -> str | None:
+    if node.kind not in ("criterion", "rule"):
+        return None
+    item = index.items.get(node.id)
+    return item.note if item is not None else None
+
+
 def node_to_dict(node: TraceNode, index: _Index) -> dict[str, Any]:
     """One trace node (and everything below it) as JSON-ready data."""
     decision = node.decision
@@ -354,6 +373,7 @@ def node_to_dict(node: TraceNode, index: _Index) -> dict[str, Any]:
         "kind": node.kind,
         "id": node.id,
         "label": node.label,
+        "note": _note(node, index),
         "points": canonical(node.points),
         "max": canonical(node.maximum),
         "status": node.status,

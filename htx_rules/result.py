@@ -115,7 +115,8 @@ class TraceNode(NamedTuple):
         status: ``scored``; ``missing`` (it needed evidence that was not given);
             ``undefined`` (its value could not be computed, such as a division
             by zero); ``requires_unmet`` (an item it requires did not score).
-        raw: The value its rule computed, before rounding, caps and clamps.
+        raw: The value its rule computed (a rule's own ``at most`` included, and
+            shown as a ``cap`` adjustment), before rounding and clamping.
         decision: What decided it.
         read_fields: Evidence fields the rule reads, in source order.
         read_values: The values given for them (None: not given).

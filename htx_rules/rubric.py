@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
@@ -150,7 +151,9 @@ def loads(text: str, name: str = "<string>") -> Rubric:
         RubricSyntaxError: the text does not follow the language's grammar.
         RubricCompileError: it does, but names, types, maxima or dependencies are wrong.
     """
-    source = SourceText(name, text)
+    # Vietnamese typed in decomposed Unicode (an accent as a separate mark)
+    # reads the same as precomposed text: names, keywords and labels match.
+    source = SourceText(name, unicodedata.normalize("NFC", text))
     tree = parse(source)
     builder = Builder(source)
     built = builder.build(tree)
@@ -181,6 +184,15 @@ def load(path: str | os.PathLike[str]) -> Rubric:
 
 
 def _encoding_diagnostic(name: str, raw: bytes, error: UnicodeDecodeError) -> Diagnostic:
+    line_start = raw.rfind(b"\n", 0, error.start) + 1
+    line_end = raw.find(b"\n", error.start)
+    line_bytes = raw[line_start : line_end if line_end >= 0 else len(raw)]
     line = raw[: error.start].count(b"\n") + 1
-    column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-    return Diagnostic("not-utf8", Span(name, line, column, line, column + 1), hint="hint-save-utf8")
+    # Columns count characters, as everywhere else: decode what precedes the bad byte.
+    column = len(raw[line_start : error.start].decode("utf-8")) + 1
+    return Diagnostic(
+        "not-utf8",
+        Span(name, line, column, line, column + 1),
+        hint="hint-save-utf8",
+        line_text=line_bytes.decode("utf-8", errors="replace").rstrip("\r"),
+    )

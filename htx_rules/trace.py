@@ -127,25 +127,45 @@ def _build(plan: TracePlan, record: tuple[Any, ...], values: Mapping[str, Value]
     ids = [step.id for step in plan.steps]
     nodes: list[TraceNode] = []
     points: list[Decimal] = []
-    for (kind, item_id, label, maximum, span, source, fields, children, requires, explain,
-         exact, scaled), raw_value, token in zip(plan.steps, record[::2], record[1::2],
-                                                 strict=True):
+    for (
+        kind,
+        item_id,
+        label,
+        maximum,
+        span,
+        source,
+        fields,
+        children,
+        requires,
+        explain,
+        exact,
+        scaled,
+    ), raw_value, token in zip(plan.steps, record[::2], record[1::2], strict=True):
         status: Status = "scored"
         adjustments = _NONE
         raw: Decimal | None
-        if explain is None:
-            raw = value = sum([points[c] for c in children], ZERO)
-            decision = SUM
-        elif token is REQUIRES_UNMET:
+        if token is REQUIRES_UNMET:
             raw, value, status = None, ZERO, "requires_unmet"
-            decision = new(Decision, ("requires_unmet", None, None, tuple(
-                [(ids[r], points[r]) for r in requires]), "", None))
+            decision = new(
+                Decision,
+                (
+                    "requires_unmet",
+                    None,
+                    None,
+                    tuple([(ids[r], points[r]) for r in requires]),
+                    "",
+                    None,
+                ),
+            )
         elif type(token) is MissingMark:
             raw, value, status = None, ZERO, "missing"
             decision = new(Decision, ("missing", None, token.field, (), "", None))
         elif type(token) is UndefinedMark:
             raw, value, status = None, ZERO, "undefined"
             decision = new(Decision, ("undefined", None, token.reason, (), "", token.span))
+        elif explain is None:
+            raw = value = sum([points[c] for c in children], ZERO)
+            decision = SUM
         else:
             raw = scaled_to_decimal[raw_value] if scaled else Decimal(raw_value)
             decision, adjustments = explain(token)
@@ -159,18 +179,49 @@ def _build(plan: TracePlan, record: tuple[Any, ...], values: Mapping[str, Value]
             adjustments = (*adjustments, new(Adjustment, ("min", value, ZERO, ZERO)))
             value = ZERO
         points.append(value)
-        nodes.append(new(TraceNode, (
-            kind, item_id, label, value, maximum, span, source, status, raw, decision, fields,
-            tuple(map(get, fields)), adjustments, tuple([nodes[c] for c in children]))))
+        nodes.append(
+            new(
+                TraceNode,
+                (
+                    kind,
+                    item_id,
+                    label,
+                    value,
+                    maximum,
+                    span,
+                    source,
+                    status,
+                    raw,
+                    decision,
+                    fields,
+                    tuple(map(get, fields)),
+                    adjustments,
+                    tuple([nodes[c] for c in children]),
+                ),
+            )
+        )
     groups = [_group(group, points, nodes) for group in (*plan.parts, *plan.sections)]
     standard = sum((g.points for g in groups[: len(plan.parts)]), ZERO)
-    sections = {g.kind: g.points for g in groups[len(plan.parts):]}
+    sections = {g.kind: g.points for g in groups[len(plan.parts) :]}
     raw_total = standard + sections.get("bonus", ZERO) - sections.get("deduction", ZERO)
-    total, adjustments = (raw_total, _NONE) if raw_total >= 0 else (
-        ZERO, (Adjustment("min", raw_total, ZERO, ZERO),))
-    return TraceNode("rubric", plan.rubric_id, plan.title, total, plan.highest, plan.span,
-                     plan.source, raw=raw_total, decision=TOTAL, adjustments=adjustments,
-                     children=tuple(groups))
+    total, adjustments = (
+        (raw_total, _NONE)
+        if raw_total >= 0
+        else (ZERO, (Adjustment("min", raw_total, ZERO, ZERO),))
+    )
+    return TraceNode(
+        "rubric",
+        plan.rubric_id,
+        plan.title,
+        total,
+        plan.highest,
+        plan.span,
+        plan.source,
+        raw=raw_total,
+        decision=TOTAL,
+        adjustments=adjustments,
+        children=tuple(groups),
+    )
 
 
 def _group(group: GroupPlan, points: list[Decimal], nodes: list[TraceNode]) -> TraceNode:
