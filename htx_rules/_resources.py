@@ -6,6 +6,7 @@ wheel carries them inside the package (``htx_rules/grammar/``, ...).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,3 +23,28 @@ def resource_path(*parts: str) -> Path:
 def shipped_rubric(name: str) -> Path:
     """Path of a rubric shipped with htx_rules, such as ``shipped_rubric("2021")``."""
     return resource_path("rubrics", f"{name}.rules")
+
+
+CACHE_VARIABLE = "HTX_RULES_CACHE_DIR"
+
+
+def cache_directory() -> Path | None:
+    """Where htx_rules may keep caches, or None for no cache.
+
+    ``$HTX_RULES_CACHE_DIR`` if set (set it empty to keep no cache), else
+    ``$XDG_CACHE_HOME/htx_rules``, else ``~/.cache/htx_rules``; never inside
+    the installed package.  None when the folder cannot be created or written.
+    """
+    configured = os.environ.get(CACHE_VARIABLE)
+    try:
+        if configured is not None:
+            if not configured:
+                return None
+            folder = Path(configured)
+        else:
+            base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+            folder = Path(base) / "htx_rules"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except (OSError, RuntimeError):
+        return None
+    return folder if os.access(folder, os.W_OK) else None

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import re
+import sys
 import threading
 from collections.abc import Iterable, Iterator
+from typing import Any
 
+import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.indenter import Indenter
 
-from htx_rules._resources import resource_path
+from htx_rules._resources import cache_directory, resource_path
 from htx_rules.decimals import Lang
 from htx_rules.errors import Diagnostic, RubricSyntaxError
 from htx_rules.messages import CATALOG, text_for
@@ -92,6 +96,14 @@ _INDENTER = _RubricIndenter()
 @functools.cache
 def _parser() -> Lark:
     grammar = resource_path("grammar", GRAMMAR_FILE).read_text(encoding="utf-8")
+    options: dict[str, Any] = {}
+    cache = cache_directory()
+    if cache is not None:
+        # Building the LALR tables takes ~100 ms; Lark keeps them in this file,
+        # named by the grammar, Lark and Python versions, and checks them on load.
+        key = hashlib.sha256(
+            f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()).hexdigest()[:16]
+        options["cache"] = str(cache / f"grammar-{key}.lark")
     parser = Lark(
         grammar,
         parser="lalr",
@@ -99,6 +111,7 @@ def _parser() -> Lark:
         postlex=_INDENTER,
         propagate_positions=True,
         maybe_placeholders=False,
+        **options,
     )
     _INDENTER.keyword_types = frozenset(_keyword_table(parser))
     return parser
