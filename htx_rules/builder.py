@@ -24,6 +24,9 @@ from htx_rules.errors import Diagnostic
 from htx_rules.messages import TypeWord
 from htx_rules.source import SourceText, Span
 
+#: How deeply expressions may nest (operators and calls inside each other).
+MAX_DEPTH = 100
+
 _COMPARE_SPELLINGS = {"≥": ">=", "≤": "<=", "≠": "!=", "==": "="}
 _ARITH_SPELLINGS = {"×": "*", "÷": "/", "−": "-"}
 _STRING_ESCAPE = re.compile(r"\\(.)")
@@ -39,6 +42,7 @@ class Builder:
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
+        self._too_deep = False
 
     # ------------------------------------------------------------ helpers
 
@@ -348,10 +352,8 @@ class Builder:
         )
 
     def points_literal(self, node: Tree[Token]) -> Decimal:
-        number = self.number(node)
-        if number.unit != "plain":
-            self.error("points-unit", number.span, hint="hint-plain-number")
-        return number.value
+        """Points written in the rubric: the grammar allows only plain numbers."""
+        return self.number(node).value
 
     def criterion(self, node: Tree[Token]) -> m.Criterion:
         children = node.children
@@ -463,12 +465,22 @@ class Builder:
 
     # ------------------------------------------------------------ expressions
 
-    def expr(self, node: Tree[Token] | Token) -> m.Expr:
+    def expr(self, node: Tree[Token] | Token, depth: int = 0) -> m.Expr:
         if isinstance(node, Token):  # pragma: no cover - every atom is a tree
             raise AssertionError(node)
         kind = str(node.data)
         span = self.span(node)
         children = node.children
+        if depth > MAX_DEPTH:
+            # Deeper than any score table needs; refused so that compiling
+            # stays within Python's limits (recursion, nested parentheses).
+            if not self._too_deep:
+                self._too_deep = True
+                self.error(
+                    "expression-too-deep", span, hint="hint-split-expression", limit=MAX_DEPTH
+                )
+            return m.Number(Decimal(0), "plain", span)
+        sub = depth + 1
         if kind == "number":
             return self.number(node)
         if kind == "name":
@@ -481,7 +493,7 @@ class Builder:
         if kind == "points_of":
             return m.PointsOf(str(children[2]), span)
         if kind == "negate":
-            operand = self.expr(cast(Tree[Token], children[1]))
+            operand = self.expr(cast(Tree[Token], children[1]), sub)
             if str(children[0]) == "+":
                 return operand
             return m.Negate(operand, span)
@@ -489,33 +501,33 @@ class Builder:
             op = _ARITH_SPELLINGS.get(str(children[1]), str(children[1]))
             return m.Arithmetic(
                 cast(Any, op),
-                self.expr(cast(Tree[Token], children[0])),
-                self.expr(cast(Tree[Token], children[2])),
+                self.expr(cast(Tree[Token], children[0]), sub),
+                self.expr(cast(Tree[Token], children[2]), sub),
                 span,
             )
         if kind == "compare":
             op = _COMPARE_SPELLINGS.get(str(children[1]), str(children[1]))
             return m.Comparison(
                 cast(Any, op),
-                self.expr(cast(Tree[Token], children[0])),
-                self.expr(cast(Tree[Token], children[2])),
+                self.expr(cast(Tree[Token], children[0]), sub),
+                self.expr(cast(Tree[Token], children[2]), sub),
                 span,
             )
         if kind in ("and_", "or_"):
             op = kind[:-1]
             operands: list[m.Expr] = []
             for child in (children[0], children[2]):
-                built = self.expr(cast(Tree[Token], child))
+                built = self.expr(cast(Tree[Token], child), sub)
                 if isinstance(built, m.Logical) and built.op == op:
                     operands.extend(built.operands)
                 else:
                     operands.append(built)
             return m.Logical(cast(Any, op), tuple(operands), span)
         if kind == "not_":
-            return m.Not(self.expr(cast(Tree[Token], children[1])), span)
+            return m.Not(self.expr(cast(Tree[Token], children[1]), sub), span)
         if kind == "call":
             function = str(cast(Tree[Token], children[0]).children[0])
-            args = tuple(self.expr(cast(Tree[Token], c)) for c in children[1:])
+            args = tuple(self.expr(cast(Tree[Token], c), sub) for c in children[1:])
             # The closing parenthesis is not in the tree; Lark's positions have it.
             if node.meta.end_line == span.line and node.meta.end_column:
                 span = self.source.span(span.line, span.column, span.end_line, node.meta.end_column)

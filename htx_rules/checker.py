@@ -674,7 +674,7 @@ class Checker:
                             self.error(
                                 "duplicate-choice-arm",
                                 value_span,
-                                "hint-remove-duplicate",
+                                "hint-remove-duplicate-value",
                                 name=value,
                             )
                         seen_values.add(value)
@@ -860,7 +860,7 @@ class Checker:
                 if side.unit == "percent" and _is_nonzero_plain_literal(other):
                     assert isinstance(other, m.Number)
                     self.error(
-                        "percent-literal",
+                        "percent-literal-sum",
                         _expr_span(other),
                         "hint-percent-literal",
                         {"value": other.value},

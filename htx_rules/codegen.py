@@ -422,7 +422,7 @@ class _Generator:
                     test = " or ".join(f"{s} == {out.const(v)}" for v in arm.values)
                     out.line(depth, f"{keyword} {test}:")
                 else:
-                    out.line(depth, "else:")
+                    out.line(depth, "else:" if keyword == "elif" else "if True:")
                 self.branch(depth + 1, i, exact, arm.points, f"({number}, {s})")
                 keyword = "elif"
                 if isinstance(arm, m.OtherwiseArm):

@@ -24,7 +24,7 @@ from htx_rules import model as m
 from htx_rules.codegen import compile_validator
 from htx_rules.decimals import HUNDRED, ZERO, Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem
-from htx_rules.messages import QuotedList, TypeWord, text_for
+from htx_rules.messages import LongNumber, QuotedList, TypeWord, Verbatim, text_for
 from htx_rules.result import Value
 
 # Evidence numbers are bounded so that every rubric computation stays exact
@@ -92,6 +92,14 @@ def _bounds(field: m.Field) -> tuple[Decimal, Decimal]:
     return low, high
 
 
+def _fast_bounds(field: m.Field) -> tuple[Decimal, Decimal]:
+    """The bounds the fast path accepts within: never up to the size limit itself,
+    which only the field validator judges (it rejects ``abs(value) >= LIMIT``)."""
+    low, high = _bounds(field)
+    edge = LIMIT - 1
+    return max(low, -edge), min(high, edge)
+
+
 def _number(field: m.Field) -> Validator:
     low, high = _bounds(field)
     whole = field.type == "count"
@@ -149,7 +157,7 @@ def _choice(field: m.Field) -> Validator:
             assert isinstance(value, str)
             return value
         if type(value) is not str:
-            return _Problem("evidence-wrong-type", values=QuotedList(names))
+            return _Problem("evidence-unknown-choice", values=QuotedList(names))
         guess = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
         if guess:
             return _Problem(
@@ -184,7 +192,7 @@ class EvidenceSchema:
         self._accept = compile_validator(
             fields,
             {
-                f.name: _bounds(f)
+                f.name: _fast_bounds(f)
                 for f in fields
                 if f.type in ("count", "number", "percent", "money")
             },
@@ -259,11 +267,25 @@ class EvidenceSchema:
 
 
 def _short(value: object) -> object:
-    """A value as it is shown in a message: long texts cut."""
-    text = repr(value) if not isinstance(value, str) else value
+    """A value as it is shown in a message: as given, long texts cut.
+
+    Numbers stay numbers (so they are written the reader's way); anything else
+    is shown as Python writes it (``[1, 2]``); an integer too long to print
+    is described by its number of digits.
+    """
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        if value.bit_length() > 200:
+            # str() of a huge int is slow, and refused past 4300 digits.
+            return LongNumber(int(value.bit_length() * 0.30103) + 1)
+        return value
+    if isinstance(value, Decimal):
+        return value
+    text = value if isinstance(value, str) else repr(value)
     if len(text) > 60:
-        return text[:57] + "…"
-    return value
+        text = text[:57] + "…"
+    return text if isinstance(value, str) else Verbatim(text)
 
 
 # ---------------------------------------------------------------- evidence files
@@ -311,8 +333,28 @@ class JsonReason:
         return self.message if code is None else text_for(code, lang)
 
 
+class _NotFinite(Exception):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class _TooLong(Exception):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
 def _reject_constant(name: str) -> object:
-    raise ValueError(name)
+    raise _NotFinite(name)
+
+
+def _parse_int(text: str) -> int:
+    # An integer longer than any evidence can be is refused here, before
+    # Python's own digit limit turns it into an unclear error.
+    if len(text.lstrip("-")) > 30:
+        raise _TooLong(text)
+    return int(text)
 
 
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -345,6 +387,7 @@ def parse_evidence_json(text: str, source: str = "<string>") -> EvidenceDocument
         data = json.loads(
             text,
             parse_float=Decimal,
+            parse_int=_parse_int,
             parse_constant=_reject_constant,
             object_pairs_hook=_no_duplicates,
         )
@@ -364,9 +407,21 @@ def parse_evidence_json(text: str, source: str = "<string>") -> EvidenceDocument
         raise EvidenceError(
             [EvidenceProblem(error.key, None, "evidence-duplicate-key")], source
         ) from None
-    except ValueError as error:
+    except _NotFinite as error:
         raise EvidenceError(
-            [EvidenceProblem("", str(error), "evidence-not-finite-json")], source
+            [EvidenceProblem("", error.text, "evidence-not-finite-json")], source
+        ) from None
+    except _TooLong as error:
+        raise EvidenceError(
+            [
+                EvidenceProblem(
+                    "",
+                    Verbatim(f"{error.text[:20]}…"),
+                    "evidence-number-too-long",
+                    {"digits": len(error.text.lstrip("-"))},
+                )
+            ],
+            source,
         ) from None
     if not isinstance(data, dict):
         raise EvidenceError([EvidenceProblem("", _short(data), "evidence-not-object")], source)

@@ -69,14 +69,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "token-_NL": ("xuống dòng", "the end of the line"),
     "token-_INDENT": ("một khối thụt lề", "an indented block"),
     "token-_DEDENT": ("bớt thụt lề (kết thúc khối)", "the end of the indented block"),
-    "token-LPAR": ("dấu (", "("),
-    "token-RPAR": ("dấu )", ")"),
     "token-COMMA": ("dấu phẩy", "a comma"),
     "token-COLON": ("dấu hai chấm", "a colon"),
     "token-$END": ("hết tệp", "the end of the file"),
     "syntax-block-missing": (
-        "dòng này cần một khối thụt lề bên dưới; cần {expected}",
-        "this line needs an indented block below it; expected {expected}",
+        "dòng này cần một khối thụt lề bên dưới",
+        "this line needs an indented block below it",
     ),
     "syntax-glued-keyword": (
         "từ khóa '{keyword}' dính liền với chữ phía sau: '{word}'",
@@ -86,8 +84,24 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "tệp bảng điểm trống",
         "the rubric file is empty",
     ),
+    "syntax-no-scoring": (
+        "tiêu chí chưa có dòng cách tính điểm",
+        "the criterion has no scoring line",
+    ),
+    "token-LPAR": (
+        "dấu mở ngoặc (",
+        "an opening parenthesis (",
+    ),
+    "token-RPAR": (
+        "dấu đóng ngoặc )",
+        "a closing parenthesis )",
+    ),
     # ------------------------------------------------------------ structure
     "empty-label": ("nhãn để trống", "the label is empty"),
+    "expression-too-deep": (
+        "biểu thức lồng quá sâu (quá {limit} phép tính lồng nhau)",
+        "the expression is nested too deeply (more than {limit} operations inside each other)",
+    ),
     "invalid-date": ("ngày không tồn tại: {value}", "there is no such date: {value}"),
     "duplicate-section": (
         "mục '{section}' đã có ở dòng {line}",
@@ -135,10 +149,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "bound-unit": (
         "giới hạn không đúng đơn vị của trường kiểu {type}",
         "the bound is not in the unit of a field of type {type}",
-    ),
-    "points-unit": (
-        "điểm phải là một số, không có % hay đồng",
-        "points must be a number, without % or đồng",
     ),
     "prize-unit": ("tiền thưởng phải là số tiền", "a prize must be an amount of money"),
     # ------------------------------------------------------------ meaning
@@ -237,6 +247,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{kind} chỉ so sánh bằng (=) hoặc khác (!=), không dùng '{op}'",
         "{kind} can only be compared with = or !=, not '{op}'",
     ),
+    "percent-literal-sum": (
+        "cộng hoặc trừ tỷ lệ phần trăm với số {value} không có dấu %",
+        "a percentage is added to or taken from the number {value}, which has no % sign",
+    ),
     "percent-literal": (
         "so sánh tỷ lệ phần trăm với số {value} không có dấu %",
         "a percentage is compared with the number {value}, which has no % sign",
@@ -291,8 +305,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{kind} needs comparison thresholds (such as >= 80% -> 10), not value names",
     ),
     "duplicate-choice-arm": (
-        "giá trị '{name}' đã được cho điểm ở dòng trên",
-        "value '{name}' is already given points above",
+        "giá trị '{name}' đã được cho điểm trước đó",
+        "value '{name}' is already given points earlier",
     ),
     "place-order": (
         "hạng {rank} không đúng thứ tự; cần hạng {expected}",
@@ -391,6 +405,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "tệp chứa giá trị '{value}' không phải số hữu hạn",
         "the file holds '{value}', which is not a finite number",
     ),
+    "evidence-number-too-long": (
+        "tệp chứa một số nguyên có {digits} chữ số ('{value}'), quá dài để là minh chứng",
+        "the file holds an integer of {digits} digits ('{value}'), too long to be evidence",
+    ),
     "evidence-document-key": (
         "khóa '{field}' không được dùng ở cấp ngoài cùng; chỉ dùng {keys}",
         "key '{field}' is not allowed at the top level; use only {keys}",
@@ -428,6 +446,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "hint-max-grid": (
         "làm tròn điểm tối đa đến {places} chữ số thập phân, hoặc đổi quy tắc làm tròn",
         "give the maximum with at most {places} decimals, or change the rounding rule",
+    ),
+    "hint-split-expression": (
+        "tách thành nhiều tiêu chí con, hoặc viết gọn lại",
+        "split it into several sub-criteria, or write it more simply",
+    ),
+    "hint-points-plain": (
+        "điểm, điểm tối đa, tổng điểm và điểm tối thiểu viết bằng số thường, không có % hay đồng",
+        "points, maxima, totals and minimum scores are plain numbers, without % or đồng",
+    ),
+    "hint-add-scoring": (
+        "thêm một dòng cách tính điểm, thụt lề dưới tiêu chí (ví dụ '2 if ten_truong')",
+        "add a scoring line indented under the criterion (such as '2 if field')",
     ),
     "hint-did-you-mean": ("có phải là '{name}'?", "did you mean '{name}'?"),
     "hint-indent-consistent": (
@@ -577,6 +607,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "cli-summary": ("TỔNG HỢP", "SUMMARY"),
     # ------------------------------------------------------------ explanations and reports
+    "value-long-number": ("một số có khoảng {digits} chữ số", "a number of about {digits} digits"),
     "value-missing": ("(thiếu)", "(missing)"),
     "value-yes": ("có", "yes"),
     "value-no": ("không", "no"),
@@ -691,6 +722,26 @@ _TYPE_WORDS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
+class Verbatim:
+    """A value shown exactly as this text, whatever the language."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def localize(self, lang: str) -> str:
+        return self.text
+
+
+class LongNumber:
+    """An integer too long to show, described by its number of digits."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def localize(self, lang: str) -> str:
+        return render_message("value-long-number", {"digits": self.digits}, lang)  # type: ignore[arg-type]
+
+
 class QuotedList:
     """Names listed for people: ``'dung_han', 'tre_han'``."""
 
@@ -729,6 +780,8 @@ class _LangFormatter(string.Formatter):
         if callable(localize):
             return str(localize(self.lang))
         if isinstance(value, Decimal) and not format_spec:
+            if not value.is_finite() or not -30 < value.adjusted() < 30:
+                return str(value)  # NaN, Infinity, 1E+5000: as written, not expanded
             return format_number(value, self.lang)
         if isinstance(value, tuple | list) and not format_spec:
             return ", ".join(self.format_field(v, "") for v in value)

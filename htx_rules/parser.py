@@ -74,11 +74,12 @@ class _RubricIndenter(Indenter):
             self.indent_level.append(indent)
             yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
             return
+        open_levels = list(self.indent_level)
         while indent < self.indent_level[-1]:
             self.indent_level.pop()
             yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
         if indent != self.indent_level[-1]:
-            raise _IndentationError(token, list(self.indent_level), indent)
+            raise _IndentationError(token, open_levels, indent)
 
     def _process(self, stream: Iterator[Token]) -> Iterator[Token]:
         text = self.text
@@ -102,7 +103,8 @@ def _parser() -> Lark:
         # Building the LALR tables takes ~100 ms; Lark keeps them in this file,
         # named by the grammar, Lark and Python versions, and checks them on load.
         key = hashlib.sha256(
-            f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()).hexdigest()[:16]
+            f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
+        ).hexdigest()[:16]
         options["cache"] = str(cache / f"grammar-{key}.lark")
     parser = Lark(
         grammar,
@@ -249,11 +251,8 @@ def _describe(source: SourceText, error: UnexpectedInput) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
         line, column = error.line, error.column
         char = source.line(line)[column - 1 : column] or "?"
-        hint = (
-            "hint-close-quote"
-            if char in ('"', "“")
-            else ("hint-double-quotes" if char in "'‘’”" else None)
-        )
+        hints = {'"': "hint-close-quote", "“": "hint-close-quote", "%": "hint-points-plain"}
+        hint = hints.get(char, "hint-double-quotes" if char in "'‘’”" else None)
         return _diagnostic(
             source, line, column, line, column + 1, "syntax-character", {"char": char}, hint
         )
@@ -288,10 +287,24 @@ def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
         # just after its last character, before any comment.
         line = token.line or max(len(source.lines), 1)
         column = _end_of_content(source, line)
-        code = "syntax-line-ends" if kind == "_NL" else "syntax-block-missing"
-        return _diagnostic(
-            source, line, column, line, column + 1, code, {"expected": _Expected(expected)}
-        )
+        if kind == "_NL":
+            return _diagnostic(
+                source,
+                line,
+                column,
+                line,
+                column + 1,
+                "syntax-line-ends",
+                {"expected": _Expected(expected)},
+            )
+        first = source.line(line).split(None, 1)[:1]
+        if first and first[0] in _MODIFIERS:
+            # `requires` or `note` was the last line of a criterion: its
+            # scoring rule is what is missing, not a block under this line.
+            return _diagnostic(
+                source, line, column, line, column + 1, "syntax-no-scoring", {}, "hint-add-scoring"
+            )
+        return _diagnostic(source, line, column, line, column + 1, "syntax-block-missing", {})
     if kind == "_INDENT":
         line = token.end_line or token.line or 1
         column = len(str(token)) + 1
@@ -312,6 +325,10 @@ def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
         hint = "hint-decimal-point"
     elif "_ARROW" in expected and (word == ":" or (word == "=" and following == ">")):
         hint = "hint-arrow"
+        if word == "=":
+            word, end_column = "=>", column + 2
+    elif word in ("đồng", "đ", "VND"):
+        hint = "hint-points-plain"
     elif kind == "COLON":
         hint = "hint-colon"
     else:
@@ -357,6 +374,9 @@ class _Expected:
     def localize(self, lang: Lang) -> str:
         return _expected_words(self.names, lang)
 
+
+# Lines that may end a criterion before its scoring rule.
+_MODIFIERS = frozenset({"requires", "note"})
 
 # Kinds of token named first when listing what was expected: the parts of a
 # line people write most, before the keywords.

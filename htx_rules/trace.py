@@ -305,7 +305,8 @@ class DecimalPoints(dict[int, Decimal]):
         self.places = places
 
     def __missing__(self, scaled: int) -> Decimal:
-        value = Decimal(scaled).scaleb(-self.places, SCORING_CONTEXT)
+        # From text, so that the conversion is exact whatever the size.
+        value = Decimal(f"{scaled}E-{self.places}")
         if len(self) < self.LIMIT:
             self[scaled] = value
         return value

@@ -189,8 +189,8 @@ def _arms(draw: st.DrawFn, bounds: list[str], ops: list[str], otherwise: bool) -
 def _scoring(draw: st.DrawFn, maximum: str, earlier: list[str], hostile: bool) -> list[str]:
     """The lines of one scoring form; lines after the first are indented by two."""
     if hostile:
-        # Shapes where the compiled evaluator leaves out a clamp it needs
-        # (see the xfail tests of test_scoring_forms.py).
+        # Shapes whose clamps a range analysis could wrongly drop (see
+        # TestPerUnit and TestTargetStepped in test_scoring_forms.py).
         shape = draw(st.integers(0, 2))
         if shape == 0:
             return [f"1 per c0, at most c1 - {draw(st.integers(1, 5))}"]
@@ -341,20 +341,18 @@ def _fields(draw: st.DrawFn) -> list[str]:
 
 
 @st.composite
-def rubric_texts(draw: st.DrawFn, *, known_bugs: bool = False) -> str:
-    """A small random rubric that always compiles.
+def rubric_texts(draw: st.DrawFn, *, clamp_edges: bool = False) -> str:
+    """A small random rubric that always compiles; every maximum is on the rubric's
+    rounding grid (no more decimals than it rounds to, as the checker demands).
 
-    Every maximum is on the rubric's rounding grid (no more decimals than it
-    rounds to) unless ``known_bugs`` is set.  With ``known_bugs`` the first
-    criterion of part I is also one of the shapes the compiled evaluator is
-    known to get wrong (a variable ``at most`` cap that can fall below zero, a
-    stepped target with negative step points); see the xfail tests of
-    test_scoring_forms.py.
+    With ``clamp_edges``, the first criterion of part I is one of the shapes whose
+    clamps a simple range analysis could wrongly drop: a variable ``at most``
+    cap that can fall below zero, a stepped target with negative step points.
     """
-    hostile = known_bugs
+    hostile = clamp_edges
     places = draw(st.integers(0, 3))
     mode = draw(st.sampled_from(["half-up", "half-even", "down", "up"]))
-    maxima = [x for x in _MAXIMA if known_bugs or -Decimal(x).as_tuple().exponent <= places]
+    maxima = [x for x in _MAXIMA if -Decimal(x).as_tuple().exponent <= places]
     ids = _Ids(maxima)
     sections: list[str] = []
     if draw(st.booleans()):

@@ -265,7 +265,7 @@ class TestChoices:
         problem = only_problem({"bao_cao": "dung han"})
         assert problem.code == "evidence-unknown-choice"
         assert problem.hint_args == {"name": "dung_han"}
-        assert problem.args["values"] == ("dung_han", "tre_han", "khong_gui")
+        assert "'dung_han', 'tre_han', 'khong_gui'" in problem.message("en")
 
     def test_far_value_gets_no_suggestion(self) -> None:
         """A value like none of the choices gets no did-you-mean."""
@@ -341,8 +341,10 @@ class TestMessages:
              ["'ngay_nop'", "'2021-13-01'", "not a valid date", "year-month-day"],
              ["'ngay_nop'", "'2021-13-01'", "không phải ngày hợp lệ", "năm-tháng-ngày"]),
             ({"bao_cao": "dung han"},
-             ["'bao_cao'", "'dung han'", "dung_han, tre_han, khong_gui", "did you mean 'dung_han'"],
-             ["'bao_cao'", "'dung han'", "dung_han, tre_han, khong_gui", "có phải là 'dung_han'"]),
+             ["'bao_cao'", "'dung han'", "'dung_han', 'tre_han', 'khong_gui'",
+              "did you mean 'dung_han'"],
+             ["'bao_cao'", "'dung han'", "'dung_han', 'tre_han', 'khong_gui'",
+              "có phải là 'dung_han'"]),
             ({"co_quyet_dinh": "yes"}, ["'co_quyet_dinh'", "'yes'", "yes/no (true/false)"],
              ["'co_quyet_dinh'", "'yes'", "có/không (true/false)"]),
             ({"so_htx": True}, ["'True'", "count (a whole number from 0)"],

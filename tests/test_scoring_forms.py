@@ -440,11 +440,6 @@ class TestPerUnit:
         assert trace.decision.detail("uncapped") == D("0.5") * x
         assert trace.decision.detail("base") == D(4)
 
-    @pytest.mark.xfail(
-        reason="compiled evaluator: range analysis assumes a variable cap never goes below "
-        "the uncapped amount's low end, so the clamp to 0 is left out (gives -5)",
-        strict=True,
-    )
     def test_variable_cap_below_zero_is_clamped_to_zero(self) -> None:
         """``1 per n, at most c - 5`` with n = 1, c = 0 computes -5; the criterion is 0."""
         rubric = compile_rubric(
@@ -562,11 +557,6 @@ class TestTargetStepped:
         result = score_both(TARGETS, {"a": a, "g": g})
         assert points(result, "I.3") == D(expected)
 
-    @pytest.mark.xfail(
-        reason="compiled evaluator: range analysis assumes a stepped target never exceeds "
-        "the maximum, so with negative step points the clamp to the maximum is left out",
-        strict=True,
-    )
     def test_negative_step_points_are_clamped_to_the_maximum(self) -> None:
         """``minus -1 per 10% short`` at 50% computes 5 + 5 = 10; the criterion is 5."""
         rubric = compile_rubric(
@@ -759,10 +749,6 @@ class TestRequires:
         assert node(result, "I.2").status == "requires_unmet"
         assert result.missing == ("q",)
 
-    @pytest.mark.xfail(
-        reason="both evaluators ignore 'requires' on a criterion with sub-criteria",
-        strict=True,
-    )
     def test_requires_on_a_parent_criterion(self) -> None:
         """A parent that requires I.1 scores 0 when I.1 scored 0."""
         rubric = compile_rubric(
@@ -823,12 +809,6 @@ class TestPointsOf:
         assert node(result, "I.1").status == "scored"
         assert node(result, "I.1").reads == ()
 
-    @pytest.mark.xfail(
-        reason="the cycle check skips an item that reads its own points ('reported as "
-        "requires-self', which only covers 'requires'): the rubric compiles and scoring "
-        "raises UnboundLocalError (compiled) / KeyError (reference)",
-        strict=True,
-    )
     def test_points_of_itself_is_refused(self) -> None:
         """``points of I.1`` inside I.1 is a cycle: a rubric compile error naming I.1."""
         text = rubric_text(
@@ -837,25 +817,6 @@ class TestPointsOf:
         with pytest.raises(htx_rules.RubricCompileError) as caught:
             htx_rules.loads(text)
         assert "I.1" in caught.value.render("en")
-
-    @pytest.mark.xfail(
-        reason="'points of' is assumed to be on the rounding grid, but a maximum with more "
-        "decimals than the rounding rule clamps points off the grid; the rule's raw value "
-        "1.125 is then not rounded",
-        strict=True,
-    )
-    def test_points_of_an_off_grid_value_are_rounded(self) -> None:
-        """I.1 is clamped to its maximum 1.125; I.2 = points of I.1 has the raw value
-        1.125, which the rubric's rounding (2 decimals half-up) makes 1.13."""
-        rubric = compile_rubric(
-            'x yes/no "X"',
-            'criterion I.1 "Lẻ" max 1.125\n  1.125 if x\n'
-            'criterion I.2 "Theo I.1" max 2\n  points of I.1',
-            part_max="3.125",
-        )
-        result = score_both(rubric, {"x": True})
-        assert points(result, "I.1") == D("1.125")
-        assert points(result, "I.2") == D("1.13")
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -912,6 +873,16 @@ class TestArithmetic:
         result = score_both(ARITHMETIC, {"a": 0, "b": 0})
         assert points(result, "I.6") == D(1)
 
+    def test_product_of_large_counts_is_exact(self) -> None:
+        """``a * a * a * a`` with a = 10**17 + 1 (a valid count) is clamped to 5; its raw
+        value is the exact 69-digit integer (10**17 + 1) ** 4."""
+        rubric = compile_rubric(
+            'a count "A"', 'criterion I.1 "Tích" max 5\n  a * a * a * a', part_max="5"
+        )
+        result = score_both(rubric, {"a": 10**17 + 1})
+        assert points(result, "I.1") == D(5)
+        assert node(result, "I.1").raw == D((10**17 + 1) ** 4)
+
     def test_negative_formula_is_raised_to_zero(self) -> None:
         """``a - b`` with 1 - 4 = -3 is raised to 0 (Adjustment 'min')."""
         result = score_both(ARITHMETIC, {"a": 1, "b": 4})
@@ -956,6 +927,32 @@ class TestRounding:
         assert points(result, "I.1") == D(expected)
         raw = D("0.125") * n
         assert node(result, "I.1").adjustments == (Adjustment("round", raw, D(expected)),)
+
+    @pytest.mark.parametrize(
+        ("mode", "a", "expected"),
+        [
+            ("half-up", 1, "0.13"),  # 1 × 1 / 8 = 0.125
+            ("half-even", 1, "0.12"),
+            ("half-even", 3, "0.38"),  # 3 / 8 = 0.375
+            ("down", 7, "0.87"),  # 7 / 8 = 0.875
+            ("up", 1, "0.13"),
+            ("up", 8, "1"),  # exactly on target: nothing to round
+        ],
+    )
+    def test_rounding_modes_on_a_linear_target_of_counts(
+        self, mode: str, a: int, expected: str
+    ) -> None:
+        """``target a of g: linear`` with maximum 1 and g = 8 gives a / 8, rounded once."""
+        rubric = with_rounding(
+            'a count "A"\ng count "G"',
+            'criterion I.1 "Chỉ tiêu" max 1\n  target a of g: linear',
+            part_max="1",
+            places=2,
+            mode=mode,
+        )
+        result = score_both(rubric, {"a": a, "g": 8})
+        assert points(result, "I.1") == D(expected)
+        assert node(result, "I.1").raw == D(a) / 8
 
     def test_each_rule_is_rounded_not_the_sum(self) -> None:
         """Two rules of 0.125 each round to 0.13 (half-up): the part is 0.26, not 0.25."""
@@ -1007,26 +1004,19 @@ class TestRounding:
         result = score_both(YES_NO, {"x": True, "y": True, "n": 2})
         assert node(result, "I.2").adjustments == ()
 
-    @pytest.mark.xfail(
-        reason="compiled evaluator counts points in whole units of the rounding grid and "
-        "floors a maximum of 1.125 (2 decimals) to 1.12, where the reference clamps to 1.125",
-        strict=True,
-    )
-    def test_maximum_with_more_decimals_than_the_rounding(self) -> None:
-        """``1.125 if x`` under a maximum of 1.125: 1.125 rounds to 1.13, which is clamped
-        back to the maximum 1.125, and the part is 1.125 + 2 (or the rubric is refused)."""
+    def test_maximum_with_more_decimals_than_the_rounding_is_refused(self) -> None:
+        """A maximum of 1.125 under 2-decimal rounding can never be reached: a compile error
+        for the criterion and for its part (3.125), each naming the maximum."""
         text = rubric_text(
             'x yes/no "X"',
             'criterion I.1 "Lẻ" max 1.125\n  1.125 if x\ncriterion I.2 "Chẵn" max 2\n  2 if x',
             part_max="3.125",
         )
-        try:
-            rubric = htx_rules.loads(text)
-        except htx_rules.RubricCompileError:
-            return  # refusing a maximum off the rounding grid would be correct too
-        result = score_both(rubric, {"x": True})
-        assert points(result, "I.1") == D("1.125")
-        assert result.parts["I"] == D("3.125")
+        with pytest.raises(htx_rules.RubricCompileError) as caught:
+            htx_rules.loads(text)
+        assert caught.value.codes == ("max-off-grid", "max-off-grid")
+        assert "1.125" in caught.value.render("en")
+        assert "3,125" in caught.value.render("vi")
 
     def test_rounding_comes_before_the_clamp(self) -> None:
         """0.125 × 9 = 1.125 is rounded to 1.13, then clamped to the maximum 1."""
