@@ -20,7 +20,7 @@ from lark import Token, Tree
 
 from htx_rules import model as m
 from htx_rules.decimals import HUNDRED
-from htx_rules.errors import Diagnostic
+from htx_rules.errors import Reporter
 from htx_rules.messages import TypeWord
 from htx_rules.source import SourceText, Span
 
@@ -32,7 +32,7 @@ _ARITH_SPELLINGS = {"×": "*", "÷": "/", "−": "-"}
 _STRING_ESCAPE = re.compile(r"\\(.)")
 
 
-class Builder:
+class Builder(Reporter):
     """Builds a :class:`~htx_rules.model.RubricModel` from a parse tree.
 
     Problems are collected in :attr:`diagnostics`; :meth:`build` returns None
@@ -40,31 +40,10 @@ class Builder:
     """
 
     def __init__(self, source: SourceText) -> None:
-        self.source = source
-        self.diagnostics: list[Diagnostic] = []
+        super().__init__(source)
         self._too_deep = False
 
     # ------------------------------------------------------------ helpers
-
-    def error(
-        self,
-        code: str,
-        span: Span | None,
-        hint: str | None = None,
-        hint_args: dict[str, object] | None = None,
-        **args: object,
-    ) -> None:
-        """Record an error at ``span``."""
-        self.diagnostics.append(
-            Diagnostic(
-                code=code,
-                span=span,
-                args=args,
-                hint=hint,
-                hint_args=hint_args or {},
-                line_text=self.source.line(span.line) if span else "",
-            )
-        )
 
     def span(self, node: Tree[Token] | Token) -> Span:
         """The span from the first to the last token of ``node``."""

@@ -18,7 +18,7 @@ from typing import Literal
 import attrs
 
 from htx_rules import model as m
-from htx_rules.errors import Diagnostic
+from htx_rules.errors import Reporter
 from htx_rules.messages import QuotedList, TypeWord
 from htx_rules.parser import keywords
 from htx_rules.source import SourceText, Span
@@ -260,38 +260,17 @@ def _suggest(name: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
-class Checker:
+class Checker(Reporter):
     """Checks and resolves a built model; problems go to :attr:`diagnostics`."""
 
     def __init__(self, source: SourceText, model: m.RubricModel) -> None:
-        self.source = source
+        super().__init__(source)
         self.model = model
-        self.diagnostics: list[Diagnostic] = []
         self.fields: dict[str, m.Field] = {}
         self.items: dict[str, m.Criterion] = {}
         self.parts: dict[str, m.Part] = {}
 
     # ------------------------------------------------------------ reporting
-
-    def error(
-        self,
-        code: str,
-        span: Span | None,
-        hint: str | None = None,
-        hint_args: dict[str, object] | None = None,
-        **args: object,
-    ) -> None:
-        """Record an error at ``span``."""
-        self.diagnostics.append(
-            Diagnostic(
-                code=code,
-                span=span,
-                args=args,
-                hint=hint,
-                hint_args=hint_args or {},
-                line_text=self.source.line(span.line) if span else "",
-            )
-        )
 
     def unknown(
         self, code: str, name: str, span: Span, candidates: Iterable[str], **args: object

@@ -33,6 +33,7 @@ from htx_rules import model as m
 from htx_rules.checker import all_items, fields_read, kind_of
 from htx_rules.decimals import ONE, SCORING_CONTEXT, ZERO
 from htx_rules.evaluator import (
+    RunResult,
     Undefined,
     _Compiler,
     _constant,
@@ -40,7 +41,6 @@ from htx_rules.evaluator import (
     make_plan,
 )
 from htx_rules.ranges import RangeAnalysis
-from htx_rules.result import TraceNode
 from htx_rules.source import SourceText
 from htx_rules.trace import (
     REQUIRES_UNMET,
@@ -767,18 +767,7 @@ class CompiledProgram:
         """Scaled points by id, read as Decimals."""
         return ScaledPoints(ids, scaled, self.places)
 
-    def run(
-        self, values: Any, *, traced: bool = True
-    ) -> tuple[
-        Decimal,
-        Decimal,
-        Decimal,
-        Decimal,
-        dict[str, Decimal],
-        dict[str, Decimal],
-        tuple[str, ...],
-        TraceNode | None,
-    ]:
+    def run(self, values: Any, *, traced: bool = True) -> RunResult:
         """Score validated evidence, in the same form as the reference
         :meth:`htx_rules.evaluator.Program.run` (for comparing the two)."""
         result = self.score(values, traced)

@@ -21,7 +21,7 @@ import attrs
 
 from htx_rules.decimals import Lang
 from htx_rules.messages import render_message
-from htx_rules.source import Span, display_width
+from htx_rules.source import SourceText, Span, display_width
 
 Severity = Literal["error", "warning"]
 
@@ -89,6 +89,39 @@ def _context_lines(span: Span, line_text: str) -> list[str]:
     width = max(display_width(shown[start:end]), 1)
     pad = " " * display_width(shown[:start])
     return [f"  {number} | {shown}", f"  {gutter} | {pad}{'^' * width}"]
+
+
+class Reporter:
+    """Collects diagnostics about one rubric text, each with its source line.
+
+    Attributes:
+        source: The rubric text the diagnostics are about.
+        diagnostics: What was found, in the order it was found.
+    """
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(
+        self,
+        code: str,
+        span: Span | None,
+        hint: str | None = None,
+        hint_args: dict[str, object] | None = None,
+        **args: object,
+    ) -> None:
+        """Record an error at ``span``."""
+        self.diagnostics.append(
+            Diagnostic(
+                code=code,
+                span=span,
+                args=args,
+                hint=hint,
+                hint_args=hint_args or {},
+                line_text=self.source.line(span.line) if span else "",
+            )
+        )
 
 
 class HtxRulesError(Exception):

@@ -47,6 +47,18 @@ from htx_rules.trace import (
 )
 
 Values = Mapping[str, Value]
+#: What both evaluators' ``run`` return: total, standard points, bonus,
+#: deduction, part points, item points, missing fields, and the trace.
+RunResult = tuple[
+    Decimal,
+    Decimal,
+    Decimal,
+    Decimal,
+    dict[str, Decimal],
+    dict[str, Decimal],
+    tuple[str, ...],
+    TraceNode | None,
+]
 Points = dict[str, Decimal]
 ExprFn = Callable[[Values, Points], Any]
 RunFn = Callable[[Values, Points], "tuple[Any, Any]"]
@@ -623,18 +635,7 @@ class Program:
             for step in self.plan.steps
         )
 
-    def run(
-        self, values: Values, *, traced: bool = True
-    ) -> tuple[
-        Decimal,
-        Decimal,
-        Decimal,
-        Decimal,
-        dict[str, Decimal],
-        Points,
-        tuple[str, ...],
-        TraceNode | None,
-    ]:
+    def run(self, values: Values, *, traced: bool = True) -> RunResult:
         """Score validated evidence.
 
         Returns total, standard, bonus, deduction, part points, item points,
@@ -646,18 +647,7 @@ class Program:
         trace = build_trace(self.plan, record, values) if traced else None
         return (*result[:-1], trace)
 
-    def _run(
-        self, values: Values
-    ) -> tuple[
-        Decimal,
-        Decimal,
-        Decimal,
-        Decimal,
-        dict[str, Decimal],
-        Points,
-        tuple[str, ...],
-        tuple[Any, ...],
-    ]:
+    def _run(self, values: Values) -> tuple[Any, ...]:
         points: Points = {}
         in_order: list[Decimal] = []
         record: list[Any] = []
