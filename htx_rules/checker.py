@@ -668,6 +668,9 @@ class Checker(Reporter):
 
     def points(self, expr: m.Expr) -> m.Expr:
         """Resolve an expression that gives points: it must be a number."""
+        if isinstance(expr, m.Number) and expr.unit != "plain":
+            # `2% if x` would give 0.02 points, `2 đồng` 2: neither is meant.
+            self.error("points-with-unit", expr.span, "hint-points-plain")
         resolved, kind = self.resolve(expr)
         if kind is not None and kind.base != "number":
             hint = "hint-use-if" if kind.base == "bool" else None

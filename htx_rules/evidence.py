@@ -100,12 +100,22 @@ def _fast_bounds(field: m.Field) -> tuple[Decimal, Decimal]:
     return max(low, -edge), min(high, edge)
 
 
+def _negative(value: object) -> bool:
+    """Whether a count was given below zero (whatever its size)."""
+    if type(value) is int:
+        return value < 0
+    return (type(value) is Decimal and value.is_finite() and value < 0
+            and value == value.to_integral_value())
+
+
 def _number(field: m.Field) -> Validator:
     low, high = _bounds(field)
     whole = field.type == "count"
     percent = field.type == "percent"
 
     def validate(value: object) -> Value | _Problem:
+        if whole and _negative(value):
+            return _Problem("evidence-negative")
         number = _as_number(value)
         if isinstance(number, _Problem):
             return number

@@ -176,6 +176,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "'{name}' là từ khóa của ngôn ngữ, không dùng làm tên",
         "'{name}' is a keyword of the language and cannot be a name",
     ),
+    "points-with-unit": (
+        "điểm viết bằng số thường, không có % hay đồng",
+        "points are plain numbers, without % or đồng",
+    ),
     "duplicate-field": (
         "trường minh chứng '{name}' đã khai báo ở dòng {line}",
         "evidence field '{name}' is already declared on line {line}",
@@ -352,8 +356,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "'{field}' ({label}): value '{value}' is not a finite number",
     ),
     "evidence-too-large": (
-        "'{field}' ({label}): giá trị '{value}' quá lớn (phải nhỏ hơn {limit})",
-        "'{field}' ({label}): value '{value}' is too large (must be below {limit})",
+        "'{field}' ({label}): giá trị '{value}' vượt quá giới hạn (phải nằm giữa −{limit} và {limit})",
+        "'{field}' ({label}): value '{value}' is beyond the limit (it must lie between −{limit} and {limit})",
     ),
     "evidence-too-precise": (
         "'{field}' ({label}): giá trị '{value}' có quá {places} chữ số thập phân",
@@ -450,6 +454,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "hint-split-expression": (
         "tách thành nhiều tiêu chí con, hoặc viết gọn lại",
         "split it into several sub-criteria, or write it more simply",
+    ),
+    "hint-percent-no-space": (
+        "viết dấu % liền sau số, không có dấu cách: 80%",
+        "write the % sign right after the number, without a space: 80%",
     ),
     "hint-points-plain": (
         "điểm, điểm tối đa, tổng điểm và điểm tối thiểu viết bằng số thường, không có % hay đồng",
@@ -731,6 +739,18 @@ class Verbatim:
     def localize(self, lang: str) -> str:
         return self.text
 
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Verbatim) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
 
 class LongNumber:
     """An integer too long to show, described by its number of digits."""
@@ -740,6 +760,11 @@ class LongNumber:
 
     def localize(self, lang: str) -> str:
         return render_message("value-long-number", {"digits": self.digits}, lang)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return self.localize("en")
+
+    __repr__ = __str__
 
 
 class QuotedList:

@@ -251,8 +251,14 @@ def _describe(source: SourceText, error: UnexpectedInput) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
         line, column = error.line, error.column
         char = source.line(line)[column - 1 : column] or "?"
-        hints = {'"': "hint-close-quote", "“": "hint-close-quote", "%": "hint-points-plain"}
+        hints = {'"': "hint-close-quote", "“": "hint-close-quote"}
         hint = hints.get(char, "hint-double-quotes" if char in "'‘’”" else None)
+        if char == "%":
+            before = source.line(line)[: column - 1]
+            if before.endswith(" ") and before.rstrip()[-1:].isdigit():
+                hint = "hint-percent-no-space"  # `80 %`: the sign belongs to the number
+            elif "PERCENTAGE" not in error.allowed:
+                hint = "hint-points-plain"
         return _diagnostic(
             source, line, column, line, column + 1, "syntax-character", {"char": char}, hint
         )
@@ -287,24 +293,25 @@ def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
         # just after its last character, before any comment.
         line = token.line or max(len(source.lines), 1)
         column = _end_of_content(source, line)
-        if kind == "_NL":
-            return _diagnostic(
-                source,
-                line,
-                column,
-                line,
-                column + 1,
-                "syntax-line-ends",
-                {"expected": _Expected(expected)},
-            )
         first = source.line(line).split(None, 1)[:1]
-        if first and first[0] in _MODIFIERS:
+        if kind == "_DEDENT" and first and first[0] in _MODIFIERS:
             # `requires` or `note` was the last line of a criterion: its
             # scoring rule is what is missing, not a block under this line.
             return _diagnostic(
                 source, line, column, line, column + 1, "syntax-no-scoring", {}, "hint-add-scoring"
             )
-        return _diagnostic(source, line, column, line, column + 1, "syntax-block-missing", {})
+        if kind == "_DEDENT" and "_INDENT" in expected:
+            return _diagnostic(source, line, column, line, column + 1, "syntax-block-missing", {})
+        # The line (or the file) ended with something still open: say what was expected.
+        return _diagnostic(
+            source,
+            line,
+            column,
+            line,
+            column + 1,
+            "syntax-line-ends",
+            {"expected": _Expected(expected)},
+        )
     if kind == "_INDENT":
         line = token.end_line or token.line or 1
         column = len(str(token)) + 1
@@ -329,6 +336,9 @@ def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
             word, end_column = "=>", column + 2
     elif word in ("đồng", "đ", "VND"):
         hint = "hint-points-plain"
+    elif word == ">" and source.line(line)[column - 2 : column - 1] == "=":
+        # `=>` read as `=` (a comparison) then `>`: the arrow was meant.
+        hint, word, column = "hint-arrow", "=>", column - 1
     elif kind == "COLON":
         hint = "hint-colon"
     else:

@@ -153,6 +153,19 @@ HINT_DECIMAL = (
 HINT_PLAIN = ("viết một số thường, ví dụ 1.5", "write a plain number, such as 1.5")
 HINT_DUPLICATE = ("xóa dòng lặp lại", "remove the repeated line")
 HINT_DUPLICATE_VALUE = ("xóa giá trị lặp lại", "remove the repeated value")
+HINT_POINTS_PLAIN = (
+    "điểm, điểm tối đa, tổng điểm và điểm tối thiểu viết bằng số thường, không có % hay đồng",
+    "points, maxima, totals and minimum scores are plain numbers, without % or đồng",
+)
+HINT_ADD_SCORING = (
+    "thêm một dòng cách tính điểm, thụt lề dưới tiêu chí (ví dụ '2 if ten_truong')",
+    "add a scoring line indented under the criterion (such as '2 if field')",
+)
+HINT_ARROW = (
+    "dùng mũi tên -> giữa điều kiện và số điểm (ví dụ >= 80% -> 10)",
+    "use an arrow -> between the condition and the points (such as >= 80% -> 10)",
+)
+HINT_PERCENT_SIGN_5 = ("tỷ lệ phần trăm viết kèm dấu %: 5%", "write percentages with a % sign: 5%")
 HINT_START = (
     "bắt đầu bằng dòng 'rubric ma_bang_diem \"Tên bảng điểm\"' (xem docs/language.md)",
     "start with a line 'rubric rubric_id \"Title\"' (see docs/language.md)",
@@ -292,9 +305,6 @@ SYNTAX_CASES = [
         "an indentation of 3 space(s) matches no enclosing block "
         "(the valid indentations here: 0, 2, 4)",
         HINT_INDENT,
-        broken=frozenset({"vi", "en"}),
-        bug="syntax-dedent lists only the levels shallower than the line (here '0, 2'): "
-        "the deeper levels just closed, such as 4 (the block of I.1), are valid too",
     ),
     case(
         "indented-deeper-without-a-block",
@@ -319,8 +329,75 @@ SYNTAX_CASES = [
         ),
         "syntax-block-missing",
         (8, 9, 1),
-        "dòng này cần một khối thụt lề bên dưới; cần một khối thụt lề",
-        "this line needs an indented block below it; expected an indented block",
+        "dòng này cần một khối thụt lề bên dưới",
+        "this line needs an indented block below it",
+    ),
+    case(
+        "criterion-ends-after-requires",
+        small(
+            criteria='criterion I.1 "C" max 1\n  requires I.2\ncriterion I.2 "C" max 1\n  1 if x'
+        ),
+        "syntax-no-scoring",
+        (12, 17, 1),
+        "tiêu chí chưa có dòng cách tính điểm",
+        "the criterion has no scoring line",
+        HINT_ADD_SCORING,
+    ),
+    case(
+        "criterion-ends-after-note",
+        small(criteria='criterion I.1 "C" max 1\n  1 if x\ncriterion I.2 "C" max 1\n'
+              '  note "Ghi chú"  # chưa có điểm'),
+        "syntax-no-scoring",
+        (14, 19, 1),
+        "tiêu chí chưa có dòng cách tính điểm",
+        "the criterion has no scoring line",
+        HINT_ADD_SCORING,
+    ),
+    case(
+        "maximum-with-a-percent-sign",
+        lines(*HEAD, *EVIDENCE, 'part I "P" max 2', '  criterion I.1 "C" max 2%', "    2 if x"),
+        "syntax-character",
+        (7, 26, 1),
+        "ký tự không hợp lệ ở đây: «%»",
+        "a character that does not belong here: «%»",
+        HINT_POINTS_PLAIN,
+    ),
+    case(
+        "maximum-in-dong",
+        lines(*HEAD, *EVIDENCE, 'part I "P" max 2', '  criterion I.1 "C" max 2 đồng', "    2 if x"),
+        "syntax-unexpected",
+        (7, 27, 4),
+        "không mong đợi 'đồng' ở đây; cần xuống dòng",
+        "unexpected 'đồng' here; expected the end of the line",
+        HINT_POINTS_PLAIN,
+    ),
+    case(
+        "fat-arrow-in-a-choice-arm",
+        small(
+            'c one of dung_han, tre_han "C"',
+            'criterion I.1 "C" max 2\n  by c\n    dung_han => 2\n    tre_han -> 1',
+        ),
+        "syntax-unexpected",
+        (13, 16, 2),
+        "không mong đợi '=>' ở đây; cần mũi tên -> hoặc dấu phẩy",
+        "unexpected '=>' here; expected an arrow -> or a comma",
+        HINT_ARROW,
+    ),
+    case(
+        "call-without-parentheses",
+        small('n count "N"', 'criterion I.1 "C" max 2\n  floor n'),
+        "syntax-unexpected",
+        (12, 11, 1),
+        "không mong đợi 'n' ở đây; cần dấu mở ngoặc (",
+        "unexpected 'n' here; expected an opening parenthesis (",
+    ),
+    case(
+        "parenthesis-left-open",
+        small('n count "N"', 'criterion I.1 "C" max 2\n  2 if (n > 1 otherwise 0'),
+        "syntax-unexpected",
+        (12, 17, 9),
+        "không mong đợi 'otherwise' ở đây; cần dấu đóng ngoặc )",
+        "unexpected 'otherwise' here; expected a closing parenthesis )",
     ),
     case(
         "keyword-glued-to-a-name",
@@ -867,6 +944,28 @@ CHECKER_CASES = [
         ("tỷ lệ phần trăm viết kèm dấu %: 90%", "write percentages with a % sign: 90%"),
     ),
     case(
+        "percent-plus-plain-number",
+        small('p percent "P"', 'criterion I.1 "C" max 2\n  2 if p + 5 > 50%'),
+        "percent-literal-sum",
+        (12, 14, 1),
+        "cộng hoặc trừ tỷ lệ phần trăm với số 5 không có dấu %",
+        "a percentage is added to or taken from the number 5, which has no % sign",
+        HINT_PERCENT_SIGN_5,
+    ),
+    case(
+        "points-with-percent-sign",
+        small('p percent "P"', 'criterion I.1 "C" max 2\n  2% if p > 50%'),
+        "points-with-unit",
+        (12, 5, 2),
+        "điểm viết bằng số thường, không có % hay đồng",
+        "points are plain numbers, without % or đồng",
+        (
+            "điểm, điểm tối đa, tổng điểm và điểm tối thiểu viết bằng số thường, "
+            "không có % hay đồng",
+            "points, maxima, totals and minimum scores are plain numbers, without % or đồng",
+        ),
+    ),
+    case(
         "date-plus-count",
         small('d date "D"\nn count "N"', 'criterion I.1 "C" max 2\n  2 if d + n > 2021-01-01'),
         "arithmetic-type",
@@ -1055,9 +1154,18 @@ CHECKER_CASES = [
         ),
         "duplicate-choice-arm",
         (15, 7, 1),
-        "giá trị 'a' đã được cho điểm ở dòng trên",
-        "value 'a' is already given points above",
-        HINT_DUPLICATE,
+        "giá trị 'a' đã được cho điểm trước đó",
+        "value 'a' is already given points earlier",
+        HINT_DUPLICATE_VALUE,
+    ),
+    case(
+        "value-given-points-twice-in-one-arm",
+        small('c one of a, b "C"', 'criterion I.1 "C" max 2\n  by c\n    a, a -> 2\n    b -> 1'),
+        "duplicate-choice-arm",
+        (13, 10, 1),
+        "giá trị 'a' đã được cho điểm trước đó",
+        "value 'a' is already given points earlier",
+        HINT_DUPLICATE_VALUE,
     ),
     # ------------------------------------------------------------ awards
     case(
@@ -1142,10 +1250,15 @@ DEDICATED = {
 }
 
 # Codes still written in the sources that no rubric can trigger any more, each
-# with the reason and the test showing that the old trigger is now something else.
-UNREACHABLE = {
+# with the reason and the test showing that the old trigger is now something else
+# (none at present).
+UNREACHABLE: dict[str, str] = {}
+
+# Codes whose dead code has been removed: the catalog and the sources no longer
+# hold them, each with the reason and the test showing what the old trigger gives.
+REMOVED = {
     "points-unit": "points, maxima, totals, step and minimum are plain numbers in the "
-    "grammar: TestPlainPoints",
+    "grammar (TestPlainPoints); removed from builder.py and the catalog",
 }
 
 
@@ -1222,9 +1335,19 @@ class TestCoverage:
         assert not missing, sorted(missing)
 
     def test_unreachable_codes_are_still_in_the_sources(self) -> None:
-        """An unreachable code leaves :data:`UNREACHABLE` once its dead code is removed."""
+        """An unreachable code leaves :data:`UNREACHABLE` for :data:`REMOVED` once its
+        dead code is removed; a removed code is in neither the sources nor the catalog."""
         assert set(UNREACHABLE) <= emitted_codes()
         assert not set(UNREACHABLE) & {c.code for c in CASES}
+        assert not set(UNREACHABLE) & set(REMOVED)
+        sources = "".join(
+            (ROOT / "htx_rules" / f"{module}.py").read_text(encoding="utf-8")
+            for module in ("parser", "builder", "checker", "rubric", "messages")
+        )
+        for code in REMOVED:
+            assert code not in CATALOG, code
+            assert f'"{code}"' not in sources, code
+            assert code not in {c.code for c in CASES}, code
 
     def test_every_case_names_a_catalogued_code(self) -> None:
         """Each case's code has a message in both languages in the catalog."""
@@ -1617,9 +1740,12 @@ class TestFixedDefects:
             'criterion I.1 "C" max 2\n  by c\n    dung_han => 2\n    tre_han -> 1',
         )
         error = compile_error(text)
+        assert error.codes == ("syntax-unexpected",)
         assert error.span is not None
-        assert (error.span.line, error.span.column) == (13, 16)
+        assert (error.span.line, error.span.column, error.span.end_column) == (13, 16, 18)
         assert error.diagnostics[0].hint == "hint-arrow"
+        assert error.diagnostics[0].message("en").startswith("unexpected '=>' here;")
+        assert error.diagnostics[0].message("vi").startswith("không mong đợi '=>' ở đây;")
 
     def test_stray_colon_gets_the_colon_hint(self) -> None:
         """``max 2:`` says where a colon belongs."""
@@ -1687,6 +1813,87 @@ class TestFixedDefects:
         expected = htx_rules.loads(text).model
         decomposed = unicodedata.normalize("NFD", text)
         assert htx_rules.loads(decomposed).model == expected
+
+    def test_percent_plus_plain_number_does_not_say_compared(self) -> None:
+        """``p + 5`` is percent-literal-sum, not described as a comparison."""
+        text = small('p percent "P"', 'criterion I.1 "C" max 2\n  2 if p + 5 > 50%')
+        error = compile_error(text)
+        assert error.codes == ("percent-literal-sum",)
+        diagnostic = error.diagnostics[0]
+        assert "compared" not in diagnostic.message("en")
+        assert "so sánh" not in diagnostic.message("vi")
+        assert "added to or taken from the number 5" in diagnostic.message("en")
+
+    def test_repeated_value_in_a_longer_arm_says_to_remove_the_value(self) -> None:
+        """``a, b -> 1`` after ``a -> 2``: the hint is to remove the value, not the line."""
+        text = small(
+            'c one of a, b "C"', 'criterion I.1 "C" max 2\n  by c\n    a -> 2\n    a, b -> 1'
+        )
+        error = compile_error(text)
+        assert error.codes == ("duplicate-choice-arm",)
+        diagnostic = error.diagnostics[0]
+        assert diagnostic.hint == "hint-remove-duplicate-value"
+        assert diagnostic.hint_text("vi") == "xóa giá trị lặp lại"
+        assert diagnostic.hint_text("en") == "remove the repeated value"
+
+    def test_value_repeated_in_the_same_arm_is_not_said_to_be_above(self) -> None:
+        """``a, a -> 2`` points at the second ``a`` and does not say "on a line above"."""
+        text = small(
+            'c one of a, b "C"', 'criterion I.1 "C" max 2\n  by c\n    a, a -> 2\n    b -> 1'
+        )
+        error = compile_error(text)
+        assert error.codes == ("duplicate-choice-arm",)
+        diagnostic = error.diagnostics[0]
+        assert diagnostic.span is not None
+        assert (diagnostic.span.line, diagnostic.span.column, diagnostic.span.end_column) == (
+            13,
+            10,
+            11,
+        )
+        assert "above" not in diagnostic.message("en")
+        assert "dòng trên" not in diagnostic.message("vi")
+        assert diagnostic.message("en") == "value 'a' is already given points earlier"
+
+    @pytest.mark.parametrize(
+        ("modifier", "column"),
+        [("requires I.2", 17), ('note "Ghi chú"', 19), ("requires I.2   # cần I.2", 17)],
+        ids=["requires", "note", "requires-with-comment"],
+    )
+    def test_criterion_without_scoring_is_not_a_missing_block(
+        self, modifier: str, column: int
+    ) -> None:
+        """A criterion holding only ``requires`` or ``note`` is told its scoring line is
+        missing (syntax-no-scoring), just after that line's content, not to indent a block."""
+        text = small(
+            criteria=f'criterion I.1 "C" max 1\n  {modifier}\ncriterion I.2 "C" max 1\n  1 if x'
+        )
+        error = compile_error(text)
+        assert type(error) is RubricSyntaxError
+        assert error.codes == ("syntax-no-scoring",)
+        assert error.span is not None
+        assert (error.span.line, error.span.column, error.span.end_column) == (
+            12,
+            column,
+            column + 1,
+        )
+        assert error.diagnostics[0].hint == "hint-add-scoring"
+        assert "below it" not in error.render("en")
+        assert "bên dưới" not in error.render("vi")
+        assert error.diagnostics[0].message("en") == "the criterion has no scoring line"
+        assert error.diagnostics[0].message("vi") == "tiêu chí chưa có dòng cách tính điểm"
+
+    def test_by_without_arms_is_still_a_missing_block(self) -> None:
+        """Only ``requires`` and ``note`` lines give syntax-no-scoring: ``by c`` with no
+        arms below still needs its block."""
+        text = small(
+            'c one of a, b "C"',
+            'criterion I.1 "C" max 1\n  requires I.2\n  by c\ncriterion I.2 "C" max 1\n  1 if x',
+        )
+        error = compile_error(text)
+        assert error.codes == ("syntax-block-missing",)
+        assert error.span is not None
+        assert (error.span.line, error.span.column) == (13, 9)
+        assert error.diagnostics[0].message("en") == "this line needs an indented block below it"
 
 
 # ---------------------------------------------------------------- syntax messages
@@ -1796,6 +2003,22 @@ class TestPlainPoints:
         assert (percent.line, percent.column) == (7, 26)
         assert (money.line, money.column, money.end_column) == (7, 27, 31)
 
+    @pytest.mark.parametrize("name", sorted(POINTS_WITH_UNITS))
+    def test_the_unit_gets_the_plain_points_hint(self, name: str) -> None:
+        """``max 2%``, ``total 2%``, ``minimum 50%``, ``max 2 đồng``…: the hint says these
+        are plain numbers, in both languages."""
+        error = compile_error(POINTS_WITH_UNITS[name])
+        assert type(error) is RubricSyntaxError
+        assert error.diagnostics[0].hint == "hint-points-plain"
+        assert error.render("vi").endswith(
+            "\ngợi ý: điểm, điểm tối đa, tổng điểm và điểm tối thiểu viết bằng số thường, "
+            "không có % hay đồng"
+        )
+        assert error.render("en").endswith(
+            "\nhint: points, maxima, totals and minimum scores are plain numbers, "
+            "without % or đồng"
+        )
+
     def test_plain_points_still_compile(self) -> None:
         """Without the unit the same rubrics compile (the error is the unit alone)."""
         fixed = POINTS_WITH_UNITS["minimum-percent"].replace("minimum 50%", "minimum 1.5")
@@ -1816,13 +2039,32 @@ class TestCheckerMessages:
         ids=["p-plus-5", "5-minus-p", "p-minus-10"],
     )
     def test_percent_plus_plain_number(self, condition: str, column: int) -> None:
-        """Adding a plain number to a percentage is a percent-literal error at the number."""
+        """Adding a plain number to a percentage is a percent-literal-sum error at the
+        number, which does not call it a comparison."""
         text = small('p percent "P"', f'criterion I.1 "C" max 2\n  2 if {condition}')
         error = compile_error(text)
-        assert error.codes == ("percent-literal",)
+        assert error.codes == ("percent-literal-sum",)
         assert error.span is not None
         assert (error.span.line, error.span.column) == (12, column)
-        assert error.diagnostics[0].hint == "hint-percent-literal"
+        diagnostic = error.diagnostics[0]
+        assert diagnostic.hint == "hint-percent-literal"
+        number = "10" if "10" in condition else "5"
+        assert diagnostic.message("en") == (
+            f"a percentage is added to or taken from the number {number}, which has no % sign"
+        )
+        assert diagnostic.message("vi") == (
+            f"cộng hoặc trừ tỷ lệ phần trăm với số {number} không có dấu %"
+        )
+        assert diagnostic.hint_text("en") == f"write percentages with a % sign: {number}%"
+
+    def test_percent_compared_with_plain_number_is_still_percent_literal(self) -> None:
+        """A comparison keeps percent-literal (the comparison text); only sums changed."""
+        text = small('p percent "P"', 'criterion I.1 "C" max 2\n  2 if p + 5% > 50')
+        diagnostic = first(compile_error(text), "percent-literal")
+        assert compile_error(text).codes == ("percent-literal",)
+        assert diagnostic.message("en") == (
+            "a percentage is compared with the number 50, which has no % sign"
+        )
 
     @pytest.mark.parametrize("condition", ["p + 0 > 50%", "p * 2 > 50%", "p + 5% > 50%"])
     def test_percent_arithmetic_that_is_fine(self, condition: str) -> None:
@@ -1850,7 +2092,10 @@ class TestCheckerMessages:
         assert diagnostic.span is not None
         span = diagnostic.span
         assert (span.line, span.column, span.end_column) == (14, 7, 8)
-        assert diagnostic.message("en") == "value 'a' is already given points above"
+        assert diagnostic.message("en") == "value 'a' is already given points earlier"
+        assert diagnostic.message("vi") == "giá trị 'a' đã được cho điểm trước đó"
+        assert diagnostic.hint == "hint-remove-duplicate-value"
+        assert diagnostic.hint_text("en") == "remove the repeated value"
 
     def test_choice_not_covered_quotes_every_value(self) -> None:
         """Two values without points are both quoted, in the message and the hint."""
@@ -1904,83 +2149,51 @@ class TestCheckerMessages:
 class TestKnownDefects:
     """Correct behaviour the front end does not have yet (each a strict xfail)."""
 
-    @pytest.mark.xfail(
-        reason="'max 2%' (likewise 'total 2%', 'minimum 50%') is reported as 'a character "
-        "that does not belong here: «%»' with no hint: nothing says a plain number is "
-        "expected (the old points-unit did; moving points into the grammar lost it)",
-        strict=True,
-    )
-    @pytest.mark.parametrize(
-        "name", ["criterion-max-percent", "total-percent", "minimum-percent"]
-    )
-    def test_points_with_percent_say_a_number_is_expected(self, name: str) -> None:
-        """``max 80%`` is a syntax error that says a (plain) number is expected."""
-        error = compile_error(POINTS_WITH_UNITS[name])
-        assert type(error) is RubricSyntaxError
-        assert "number" in error.render("en")
-        assert "một số" in error.render("vi")
-
-    @pytest.mark.xfail(
-        reason="percent-literal for 'p + 5' reuses the comparison text: 'a percentage is "
-        "compared with the number 5', but nothing is compared, 5 is added",
-        strict=True,
-    )
-    def test_percent_plus_plain_number_does_not_say_compared(self) -> None:
-        """``p + 5`` is not described as a comparison."""
-        text = small('p percent "P"', 'criterion I.1 "C" max 2\n  2 if p + 5 > 50%')
-        diagnostic = first(compile_error(text), "percent-literal")
-        assert "compared" not in diagnostic.message("en")
-        assert "so sánh" not in diagnostic.message("vi")
-
-    @pytest.mark.xfail(
-        reason="duplicate-choice-arm now points at the repeated value but still hints "
-        "'remove the repeated line': in 'a, b -> 1' that would drop b's points too",
-        strict=True,
-    )
-    def test_repeated_value_in_a_longer_arm_says_to_remove_the_value(self) -> None:
-        """``a, b -> 1`` after ``a -> 2``: the hint is to remove the value, not the line."""
+    def test_fat_arrow_after_a_threshold_gets_the_arrow_hint(self) -> None:
+        """``>= 80% => 2`` is shown as an unexpected '=>' with the arrow hint, as in a
+        choice arm."""
         text = small(
-            'c one of a, b "C"', 'criterion I.1 "C" max 2\n  by c\n    a -> 2\n    a, b -> 1'
-        )
-        diagnostic = first(compile_error(text), "duplicate-choice-arm")
-        assert diagnostic.hint == "hint-remove-duplicate-value"
-
-    @pytest.mark.xfail(
-        reason="a value repeated within one arm ('a, a -> 2') is said to be given points "
-        "'above' ('ở dòng trên'), but the first 'a' is on the same line",
-        strict=True,
-    )
-    def test_value_repeated_in_the_same_arm_is_not_said_to_be_above(self) -> None:
-        """``a, a -> 2`` does not say the value was given points on a line above."""
-        text = small(
-            'c one of a, b "C"', 'criterion I.1 "C" max 2\n  by c\n    a, a -> 2\n    b -> 1'
-        )
-        diagnostic = first(compile_error(text), "duplicate-choice-arm")
-        assert diagnostic.span is not None
-        assert (diagnostic.span.line, diagnostic.span.column) == (13, 10)
-        assert "above" not in diagnostic.message("en")
-        assert "dòng trên" not in diagnostic.message("vi")
-
-    @pytest.mark.xfail(
-        reason="a criterion whose block ends after its 'requires' or 'note' line (no "
-        "scoring line) gives syntax-block-missing, 'this line needs an indented block below "
-        "it', at that line, which needs no block: the scoring line is what is missing",
-        strict=True,
-    )
-    @pytest.mark.parametrize(
-        "modifier", ["requires I.2", 'note "Ghi chú"'], ids=["requires", "note"]
-    )
-    def test_criterion_without_scoring_is_not_a_missing_block(self, modifier: str) -> None:
-        """A criterion holding only ``requires`` or ``note`` is not told to indent a block."""
-        text = small(
-            criteria=f'criterion I.1 "C" max 1\n  {modifier}\ncriterion I.2 "C" max 1\n  1 if x'
+            'p percent "P"', 'criterion I.1 "C" max 2\n  by p\n    >= 80% => 2\n    otherwise -> 0'
         )
         error = compile_error(text)
-        assert type(error) is RubricSyntaxError
+        assert error.codes == ("syntax-unexpected",)
         assert error.span is not None
-        assert error.span.line == 12
-        assert "below it" not in error.render("en")
-        assert "bên dưới" not in error.render("vi")
+        assert (error.span.line, error.span.column, error.span.end_column) == (13, 14, 16)
+        assert error.diagnostics[0].hint == "hint-arrow"
+        assert error.diagnostics[0].message("en").startswith("unexpected '=>' here;")
+
+    @pytest.mark.parametrize(
+        ("evidence", "scoring", "at"),
+        [
+            ('p percent "P"', "2 if p >= 80 %", (12, 18)),
+            ('p percent "P" from 10 %', "2 if p >= 80%", (8, 25)),
+        ],
+        ids=["condition", "bound"],
+    )
+    def test_percent_sign_that_is_not_after_points_gets_no_points_hint(
+        self, evidence: str, scoring: str, at: tuple[int, int]
+    ) -> None:
+        """A stray % where a percentage (not points) is written is not told that points
+        are plain numbers."""
+        error = compile_error(small(evidence, f'criterion I.1 "C" max 2\n  {scoring}'))
+        assert error.codes == ("syntax-character",)
+        assert error.span is not None
+        assert (error.span.line, error.span.column) == at
+        assert error.diagnostics[0].hint != "hint-points-plain"
+        assert "points, maxima" not in error.render("en")
+
+    @pytest.mark.parametrize(
+        "scoring", ["round(n, 2", "2 if (n > 1"], ids=["call", "group"]
+    )
+    def test_parenthesis_left_open_at_the_end_says_so(self, scoring: str) -> None:
+        """An unclosed parenthesis at the end of the file says a closing parenthesis is
+        expected (as it does when another line follows), not that a block is missing."""
+        error = compile_error(small('n count "N"', f'criterion I.1 "C" max 2\n  {scoring}'))
+        assert type(error) is RubricSyntaxError
+        assert "syntax-block-missing" not in error.codes
+        assert "a closing parenthesis )" in error.render("en")
+        assert "dấu đóng ngoặc )" in error.render("vi")
+        assert "indented block" not in error.render("en")
 
 
 # ---------------------------------------------------------------- golden files
@@ -2088,6 +2301,10 @@ GOLDEN_CASES: dict[str, str] = {
         ('Đại hội thành viên thường niên" max 2', 'Đại hội thành viên thường niên" max 1.875'),
         (">= 80% -> 2", ">= 80% -> 1.875"),
     ),
+    "no-scoring": edited(
+        ("max 2\n    2 if bcd_quyet_dinh", 'max 2\n    note "Theo quyết định của UBND huyện"')
+    ),
+    "percent-plus-number": edited(("by ty_le_dai_hoi", "by ty_le_dai_hoi + 5")),
     "several-errors": edited(
         ("  total 10", "  total 12"),
         ("2 if bcd_quyet_dinh", "2 if bcd_quyetdinh"),

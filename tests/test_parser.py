@@ -851,6 +851,28 @@ class TestExpressions:
         """``(1 + n) * 0.5`` adds first."""
         assert expr_of("(1 + n) * 0.5") == arith("*", arith("+", num("1"), ref("n")), num("0.5"))
 
+    def test_longest_sum_within_the_nesting_limit(self) -> None:
+        """A sum of 101 terms (100 additions inside each other, the limit) is read left
+        to right; one term more is refused as expression-too-deep."""
+        expected: m.Expr = ref("n")
+        for _ in range(100):
+            expected = arith("+", expected, ref("n"))
+        assert expr_of(" + ".join(["n"] * 101)) == expected
+        with pytest.raises(htx_rules.RubricCompileError) as info:
+            expr_of(" + ".join(["n"] * 102))
+        assert info.value.codes == ("expression-too-deep",)
+
+    def test_deepest_calls_and_negations_within_the_limit(self) -> None:
+        """100 calls inside each other, or 100 negations, are within the limit."""
+        expected: m.Expr = ref("n")
+        for _ in range(100):
+            expected = call("floor", expected)
+        assert expr_of("floor(" * 100 + "n" + ")" * 100) == expected
+        negated: m.Expr = ref("n")
+        for _ in range(100):
+            negated = m.Negate(negated, NO_SPAN)
+        assert expr_of("- " * 100 + "n") == negated
+
     def test_unary_minus_and_plus(self) -> None:
         """A leading minus negates (either spelling); a leading plus changes nothing."""
         assert expr_of("-n + 3") == arith("+", m.Negate(ref("n"), NO_SPAN), num("3"))
