@@ -222,8 +222,15 @@ def hand_written_total(e: Evidence) -> int:
 # ---------------------------------------------------------------- evidence
 
 _YES_NO = (
-    "bcd_quyet_dinh", "bcd_quy_che", "so_ket_6_thang", "tong_ket_nam", "can_bo_chuyen_trach",
-    "ke_hoach_kttt", "ke_hoach_thi_dua", "van_ban_trien_khai", "ngan_sach_ho_tro",
+    "bcd_quyet_dinh",
+    "bcd_quy_che",
+    "so_ket_6_thang",
+    "tong_ket_nam",
+    "can_bo_chuyen_trach",
+    "ke_hoach_kttt",
+    "ke_hoach_thi_dua",
+    "van_ban_trien_khai",
+    "ngan_sach_ho_tro",
 )
 _COUNTS = {  # field: (low, high), inclusive
     "hoi_nghi_tuyen_truyen": (0, 6),
@@ -353,8 +360,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"evidence: {e}")
             print(result.explain("en"))
             return 1
-    print(f"verified: the hand-written function gives the engine's total for all "
-          f"{len(evidence):,} evidence dicts ({missing:,} missing values in all)")
+    print(
+        f"verified: the hand-written function gives the engine's total for all "
+        f"{len(evidence):,} evidence dicts ({missing:,} missing values in all)"
+    )
 
     def baseline() -> None:
         total = hand_written_total
@@ -409,44 +418,68 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     print()
     print(f"{args.count:,} evidence dicts, best and median of {args.repeat} runs each")
-    print(tabulate(
-        table,
-        headers=["variant", "µs/dict (best)", "µs/dict (median)", "evaluations/s", "× baseline"],
-        colalign=("left", "right", "right", "right", "right"),
-        disable_numparse=True,
-    ))
+    print(
+        tabulate(
+            table,
+            headers=[
+                "variant",
+                "µs/dict (best)",
+                "µs/dict (median)",
+                "evaluations/s",
+                "× baseline",
+            ],
+            colalign=("left", "right", "right", "right", "right"),
+            disable_numparse=True,
+        )
+    )
     print()
-    print(tabulate(
-        [
-            ["import htx_rules", f"{import_ms:.1f}"],
-            ["first compile in the process (builds the Lark parser)", f"{first_ms:.1f}"],
-            ["later compiles (median of 20)", f"{later_ms:.1f}"],
-            ["later compiles (best of 20)", f"{min(later):.1f}"],
-        ],
-        headers=["compile rubrics/2021.rules (htx_rules.loads)", "ms"],
-        colalign=("left", "right"),
-        disable_numparse=True,
-    ))
+    print(
+        tabulate(
+            [
+                ["import htx_rules", f"{import_ms:.1f}"],
+                ["first compile in the process (builds the Lark parser)", f"{first_ms:.1f}"],
+                ["later compiles (median of 20)", f"{later_ms:.1f}"],
+                ["later compiles (best of 20)", f"{min(later):.1f}"],
+            ],
+            headers=["compile rubrics/2021.rules (htx_rules.loads)", "ms"],
+            colalign=("left", "right"),
+            disable_numparse=True,
+        )
+    )
     print()
     print(tabulate(machine(), headers=["machine", ""], disable_numparse=True))
     print()
     traced_ratio = rows[2][1] / base
     tree_ratio = rows[3][1] / base
     checks = [
-        (f"traced scoring ≤ {TARGET_TRACED_RATIO:g}× the hand-written baseline",
-         f"{traced_ratio:.1f}×", traced_ratio <= TARGET_TRACED_RATIO),
-        (f"traced, tree built ≤ {TARGET_TRACED_RATIO:g}× (not a target; for reference)",
-         f"{tree_ratio:.1f}×", tree_ratio <= TARGET_TRACED_RATIO),
-        (f"first compile ≤ {TARGET_COMPILE_MS:g} ms", f"{first_ms:.1f} ms",
-         first_ms <= TARGET_COMPILE_MS),
-        (f"later compiles ≤ {TARGET_COMPILE_MS:g} ms", f"{later_ms:.1f} ms",
-         later_ms <= TARGET_COMPILE_MS),
+        (
+            f"traced scoring ≤ {TARGET_TRACED_RATIO:g}× the hand-written baseline",
+            f"{traced_ratio:.1f}×",
+            traced_ratio <= TARGET_TRACED_RATIO,
+        ),
+        (
+            f"traced, tree built ≤ {TARGET_TRACED_RATIO:g}× (not a target; for reference)",
+            f"{tree_ratio:.1f}×",
+            tree_ratio <= TARGET_TRACED_RATIO,
+        ),
+        (
+            f"first compile ≤ {TARGET_COMPILE_MS:g} ms",
+            f"{first_ms:.1f} ms",
+            first_ms <= TARGET_COMPILE_MS,
+        ),
+        (
+            f"later compiles ≤ {TARGET_COMPILE_MS:g} ms",
+            f"{later_ms:.1f} ms",
+            later_ms <= TARGET_COMPILE_MS,
+        ),
     ]
-    print(tabulate(
-        [[target, value, "met" if ok else "NOT met"] for target, value, ok in checks],
-        headers=["target", "measured", ""],
-        disable_numparse=True,
-    ))
+    print(
+        tabulate(
+            [[target, value, "met" if ok else "NOT met"] for target, value, ok in checks],
+            headers=["target", "measured", ""],
+            disable_numparse=True,
+        )
+    )
     return 0
 
 

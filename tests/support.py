@@ -15,8 +15,9 @@ rubric test_rubric "Bảng điểm thử"
 """
 
 
-def rubric_text(evidence: str, criteria: str, *, part_max: str, total: str | None = None,
-                tail: str = "") -> str:
+def rubric_text(
+    evidence: str, criteria: str, *, part_max: str, total: str | None = None, tail: str = ""
+) -> str:
     """A whole rubric: a header, the ``evidence`` lines, one part ``I`` worth
     ``part_max`` holding ``criteria``, then ``tail`` (bonus, deduction, awards).
 
@@ -26,15 +27,19 @@ def rubric_text(evidence: str, criteria: str, *, part_max: str, total: str | Non
     parts = [HEADER.format(total=total or part_max)]
     if evidence.strip():
         parts.append("evidence\n" + textwrap.indent(textwrap.dedent(evidence).strip(), "  ") + "\n")
-    parts.append(f'part I "Phần một" max {part_max}\n'
-                 + textwrap.indent(textwrap.dedent(criteria).strip(), "  ") + "\n")
+    parts.append(
+        f'part I "Phần một" max {part_max}\n'
+        + textwrap.indent(textwrap.dedent(criteria).strip(), "  ")
+        + "\n"
+    )
     if tail.strip():
         parts.append(textwrap.dedent(tail).strip() + "\n")
     return "\n".join(parts)
 
 
-def compile_rubric(evidence: str, criteria: str, *, part_max: str, total: str | None = None,
-                   tail: str = "") -> htx_rules.Rubric:
+def compile_rubric(
+    evidence: str, criteria: str, *, part_max: str, total: str | None = None, tail: str = ""
+) -> htx_rules.Rubric:
     """Compile :func:`rubric_text`."""
     text = rubric_text(evidence, criteria, part_max=part_max, total=total, tail=tail)
     return htx_rules.loads(text, name="test.rules")

@@ -17,15 +17,17 @@ LOAD = "import htx_rules; htx_rules.load('rubrics/2021.rules'); print('ok')"
 
 def _run(env_changes: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **env_changes}
-    return subprocess.run([sys.executable, "-c", LOAD], cwd=ROOT, env=env, capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", LOAD], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
 
 
 class TestCacheFolder:
     """Where the cache goes, and how to turn it off."""
 
-    def test_variable_names_the_folder(self, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_variable_names_the_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """HTX_RULES_CACHE_DIR is used as given, created when absent."""
         folder = tmp_path / "nested" / "cache"
         monkeypatch.setenv(CACHE_VARIABLE, str(folder))
@@ -43,8 +45,9 @@ class TestCacheFolder:
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
         assert cache_directory() == tmp_path / "htx_rules"
 
-    def test_unwritable_place_means_no_cache(self, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_unwritable_place_means_no_cache(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A path that cannot be a folder (it is a file) gives no cache, not an error."""
         blocker = tmp_path / "file"
         blocker.write_text("x")

@@ -186,8 +186,9 @@ class TestTextOutput:
         result = run("score", RUBRIC, EXAMPLES)
         assert result.code == EXIT_OK
         assert result.err == ""
-        positions = [result.out.index(f"Đơn vị: {code} {name}\n") for code, name in
-                     DISTRICTS.items()]
+        positions = [
+            result.out.index(f"Đơn vị: {code} {name}\n") for code, name in DISTRICTS.items()
+        ]
         assert positions == sorted(positions)
         assert result.out.index("TỔNG HỢP\n") > positions[-1]
         assert result.out.count("TỔNG ĐIỂM: ") == len(DISTRICTS)
@@ -274,8 +275,10 @@ class TestMarkdownOutput:
         assert result.code == EXIT_OK
         lines = result.out.splitlines()
         assert lines[0] == "## 934 H. Phụng Hiệp"
-        assert any(re.match(r"\| Mã +\| Nội dung +\| +Điểm \| +Tối đa \| Giải thích", line)
-                   for line in lines)
+        assert any(
+            re.match(r"\| Mã +\| Nội dung +\| +Điểm \| +Tối đa \| Giải thích", line)
+            for line in lines
+        )
         assert any(line.startswith("|:--") for line in lines)
         assert "- TỔNG ĐIỂM: 88" in lines
 
@@ -309,8 +312,12 @@ class TestLanguage:
         """Without ``--lang``, headers, totals and numbers are Vietnamese."""
         out = run("score", RUBRIC, EXAMPLES).out
         assert re.search(r"^Mã +Nội dung +Điểm +Tối đa +Giải thích$", out, re.MULTILINE)
-        assert re.search(r"^Đơn vị +Phần I \(50\) +Phần II \(10\) +Phần III \(40\) +Cộng +Trừ "
-                         r"+Tổng +Thiếu MC$", out, re.MULTILINE)
+        assert re.search(
+            r"^Đơn vị +Phần I \(50\) +Phần II \(10\) +Phần III \(40\) +Cộng +Trừ "
+            r"+Tổng +Thiếu MC$",
+            out,
+            re.MULTILINE,
+        )
         assert "TỔNG ĐIỂM: 87,5" in out
         assert "Id  " not in out
 
@@ -318,8 +325,12 @@ class TestLanguage:
         """With ``--lang en``, headers and words are English and decimals use a point."""
         out = run("score", RUBRIC, EXAMPLES, "--lang", "en").out
         assert re.search(r"^Id +Criterion +Points +Max +Why$", out, re.MULTILINE)
-        assert re.search(r"^Unit +Part I \(50\) +Part II \(10\) +Part III \(40\) +Bonus "
-                         r"+Deduction +Total +Missing$", out, re.MULTILINE)
+        assert re.search(
+            r"^Unit +Part I \(50\) +Part II \(10\) +Part III \(40\) +Bonus "
+            r"+Deduction +Total +Missing$",
+            out,
+            re.MULTILINE,
+        )
         assert "SUMMARY\n" in out
         assert "TOTAL: 87.5" in out
         assert "Unit: 931 TP. Ngã Bảy" in out
@@ -356,8 +367,10 @@ class TestLanguage:
 BAD_EVIDENCE = {
     "unknown-field": (
         '{"evidence": {"bcd_quyet_dinhx": true}}',
-        ["'bcd_quyet_dinhx': bảng điểm không có trường minh chứng này",
-         "có phải là 'bcd_quyet_dinh'?"],
+        [
+            "'bcd_quyet_dinhx': bảng điểm không có trường minh chứng này",
+            "có phải là 'bcd_quyet_dinh'?",
+        ],
     ),
     "invalid-json": (
         '{\n  "evidence": {\n    "htx_moi": 3,\n  }\n}\n',
@@ -452,9 +465,16 @@ class TestStrict:
         assert result.code == EXIT_EVIDENCE
         assert result.out == ""
         assert "the evidence has 8 problem(s)" in result.err
-        for field in ("can_bo_chuyen_trach", "tht_moi", "chi_tieu_tht", "ty_le_tht_hop_dong",
-                      "tht_nang_cap", "doanh_thu_bq_2021", "doanh_thu_bq_2020",
-                      "ty_le_htx_bao_cao"):
+        for field in (
+            "can_bo_chuyen_trach",
+            "tht_moi",
+            "chi_tieu_tht",
+            "ty_le_tht_hop_dong",
+            "tht_nang_cap",
+            "doanh_thu_bq_2021",
+            "doanh_thu_bq_2020",
+            "ty_le_htx_bao_cao",
+        ):
             assert f"'{field}' (" in result.err
         assert "no value given (strict mode)" in result.err
 
@@ -649,8 +669,9 @@ class TestInstalledCommand:
 
     def test_bad_option_subprocess(self) -> None:
         """A bad option exits 3 with the usage on stderr and nothing on stdout."""
-        result = run_command([sys.executable, "-m", "htx_rules", "score", RUBRIC, FILE_934,
-                              "--format", "xml"])
+        result = run_command(
+            [sys.executable, "-m", "htx_rules", "score", RUBRIC, FILE_934, "--format", "xml"]
+        )
         assert result.code == EXIT_USAGE
         assert result.out == ""
         assert result.err.startswith("usage: htx-rules score")
@@ -664,8 +685,8 @@ class TestInstalledCommand:
 
     def test_strict_subprocess(self) -> None:
         """``--strict`` on 933 exits 1 from the installed command too."""
-        result = run_command([sys.executable, "-m", "htx_rules", "score", RUBRIC, FILE_933,
-                              "--strict"])
+        result = run_command(
+            [sys.executable, "-m", "htx_rules", "score", RUBRIC, FILE_933, "--strict"]
+        )
         assert result.code == EXIT_EVIDENCE
         assert "chi_tieu_tht" in result.err
-

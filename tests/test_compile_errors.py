@@ -300,8 +300,7 @@ SYNTAX_CASES = [
         ),
         "syntax-dedent",
         (9, 1, 3),
-        "thụt lề 3 dấu cách không khớp với khối nào ở trên "
-        "(các mức thụt lề hợp lệ ở đây: 0, 2, 4)",
+        "thụt lề 3 dấu cách không khớp với khối nào ở trên (các mức thụt lề hợp lệ ở đây: 0, 2, 4)",
         "an indentation of 3 space(s) matches no enclosing block "
         "(the valid indentations here: 0, 2, 4)",
         HINT_INDENT,
@@ -345,8 +344,10 @@ SYNTAX_CASES = [
     ),
     case(
         "criterion-ends-after-note",
-        small(criteria='criterion I.1 "C" max 1\n  1 if x\ncriterion I.2 "C" max 1\n'
-              '  note "Ghi chú"  # chưa có điểm'),
+        small(
+            criteria='criterion I.1 "C" max 1\n  1 if x\ncriterion I.2 "C" max 1\n'
+            '  note "Ghi chú"  # chưa có điểm'
+        ),
         "syntax-no-scoring",
         (14, 19, 1),
         "tiêu chí chưa có dòng cách tính điểm",
@@ -526,8 +527,9 @@ BUILDER_CASES = [
     ),
     case(
         "estimate-before-end",
-        lines(*HEAD, "  period 2021-01-01 to 2021-12-31, estimated to 2021-06-30", *EVIDENCE,
-              *PART),
+        lines(
+            *HEAD, "  period 2021-01-01 to 2021-12-31, estimated to 2021-06-30", *EVIDENCE, *PART
+        ),
         "estimate-before-end",
         (4, 3, 56),
         "ngày ước tính trước ngày kết thúc",
@@ -562,8 +564,9 @@ BUILDER_CASES = [
     ),
     case(
         "values-without-choice",
-        lines(*HEAD, "evidence", '  x yes/no "X"', '  c count "C"', '    a "A"', '    b "B"',
-              *PART),
+        lines(
+            *HEAD, "evidence", '  x yes/no "X"', '  c count "C"', '    a "A"', '    b "B"', *PART
+        ),
         "values-without-choice",
         (7, 5, 5),
         "chỉ trường kiểu 'one of' mới có danh sách giá trị",
@@ -1109,8 +1112,10 @@ CHECKER_CASES = [
     ),
     case(
         "threshold-after-otherwise",
-        small('n count "N"', 'criterion I.1 "C" max 2\n  by n\n    >= 2 -> 2\n    otherwise -> 0\n'
-              '    >= 1 -> 1'),
+        small(
+            'n count "N"',
+            'criterion I.1 "C" max 2\n  by n\n    >= 2 -> 2\n    otherwise -> 0\n    >= 1 -> 1',
+        ),
         "arm-after-otherwise",
         (15, 7, 9),
         "dòng này nằm sau 'otherwise' nên không bao giờ được xét",
@@ -1119,8 +1124,11 @@ CHECKER_CASES = [
     ),
     case(
         "case-after-otherwise",
-        small('n count "N"', 'criterion I.1 "C" max 2\n  cases\n    n >= 2 -> 2\n'
-              '    otherwise -> 0\n    n >= 1 -> 1'),
+        small(
+            'n count "N"',
+            'criterion I.1 "C" max 2\n  cases\n    n >= 2 -> 2\n'
+            "    otherwise -> 0\n    n >= 1 -> 1",
+        ),
         "arm-after-otherwise",
         (15, 7, 11),
         "dòng này nằm sau 'otherwise' nên không bao giờ được xét",
@@ -1129,8 +1137,10 @@ CHECKER_CASES = [
     ),
     case(
         "threshold-on-choice",
-        small('c one of a, b "C"', 'criterion I.1 "C" max 2\n  by c\n    >= 1 -> 2\n'
-              '    otherwise -> 0'),
+        small(
+            'c one of a, b "C"',
+            'criterion I.1 "C" max 2\n  by c\n    >= 1 -> 2\n    otherwise -> 0',
+        ),
         "threshold-on-choice",
         (13, 7, 9),
         "trường lựa chọn không dùng ngưỡng so sánh",
@@ -1403,8 +1413,7 @@ class TestSeveralErrors:
         """Five independent meaning errors come back together, sorted by line and column."""
         text = small(
             'per count "Số lượt"\nx yes/no "X"\nx count "X lần hai"\np percent "P"',
-            'criterion I.1 "C" max 1\n  1 if so_lan >= 1\ncriterion I.2 "C" max 1\n'
-            "  1 if p >= 90",
+            'criterion I.1 "C" max 1\n  1 if so_lan >= 1\ncriterion I.2 "C" max 1\n  1 if p >= 90',
             total="3",
         )
         error = compile_error(text)
@@ -1481,8 +1490,10 @@ class TestSeveralErrors:
     )
     def test_builder_and_checker_errors_are_reported_together(self) -> None:
         """An impossible date in the header and an unknown field are both reported."""
-        text = small().replace("deadline 2021-12-20", "deadline 2021-02-30").replace(
-            "2 if x", "2 if y"
+        text = (
+            small()
+            .replace("deadline 2021-12-20", "deadline 2021-02-30")
+            .replace("2 if x", "2 if y")
         )
         assert compile_error(text).codes == ("invalid-date", "unknown-field")
 
@@ -1679,8 +1690,12 @@ class TestFixedDefects:
     @pytest.mark.parametrize(
         ("text", "word"),
         [
-            (lines(*HEAD, *EVIDENCE, 'part I "P" max 2', '  critarion I.1 "C" max 2', "    2 if x"),
-             "criterion"),
+            (
+                lines(
+                    *HEAD, *EVIDENCE, 'part I "P" max 2', '  critarion I.1 "C" max 2', "    2 if x"
+                ),
+                "criterion",
+            ),
             (lines(*HEAD, *EVIDENCE, 'part I "P" mx 2', *PART[1:]), "max"),
             (lines(*HEAD, "evidence", '  x cuont "X"', *PART), "count"),
             (lines(*HEAD, "evidnce", '  x yes/no "X"', *PART), "evidence"),
@@ -1758,8 +1773,13 @@ class TestFixedDefects:
     @pytest.mark.parametrize("quote", ['"', "“"], ids=["straight", "curly"])
     def test_unclosed_label_gets_a_hint(self, quote: str) -> None:
         """A label missing its closing quote points at the opening quote with a hint."""
-        text = lines(*HEAD, *EVIDENCE, 'part I "P" max 2',
-                     f'  criterion I.1 {quote}Có quyết định max 2', "    2 if x")
+        text = lines(
+            *HEAD,
+            *EVIDENCE,
+            'part I "P" max 2',
+            f"  criterion I.1 {quote}Có quyết định max 2",
+            "    2 if x",
+        )
         error = compile_error(text)
         assert error.span is not None
         assert (error.span.line, error.span.column) == (7, 17)
@@ -1784,8 +1804,13 @@ class TestFixedDefects:
 
     def test_line_ends_caret_ignores_a_trailing_comment(self) -> None:
         """``max   # tối đa 2 điểm`` points just after ``max``."""
-        text = lines(*HEAD, *EVIDENCE, 'part I "P" max 2',
-                     '  criterion I.1 "C" max   # tối đa 2 điểm', "    2 if x")
+        text = lines(
+            *HEAD,
+            *EVIDENCE,
+            'part I "P" max 2',
+            '  criterion I.1 "C" max   # tối đa 2 điểm',
+            "    2 if x",
+        )
         error = compile_error(text)
         assert error.span is not None
         assert (error.span.line, error.span.column) == (7, 24)
@@ -2015,8 +2040,7 @@ class TestPlainPoints:
             "không có % hay đồng"
         )
         assert error.render("en").endswith(
-            "\nhint: points, maxima, totals and minimum scores are plain numbers, "
-            "without % or đồng"
+            "\nhint: points, maxima, totals and minimum scores are plain numbers, without % or đồng"
         )
 
     def test_plain_points_still_compile(self) -> None:
@@ -2137,9 +2161,11 @@ class TestCheckerMessages:
         ).replace("rounding 2 decimals", "rounding 1 decimals")
         assert "rounding 1 decimals" in text
         assert htx_rules.loads(text).model.parts[0].criteria[0].maximum == Decimal("1.5")
-        off = text.replace("max 1.50\n    1.5 if x", "max 1.55\n    1.55 if x").replace(
-            "max 0.5\n", "max 0.45\n"
-        ).replace("0.5 if x", "0.45 if x")
+        off = (
+            text.replace("max 1.50\n    1.5 if x", "max 1.55\n    1.55 if x")
+            .replace("max 0.5\n", "max 0.45\n")
+            .replace("0.5 if x", "0.45 if x")
+        )
         assert compile_error(off).codes == ("max-off-grid", "max-off-grid")
 
 
@@ -2182,9 +2208,7 @@ class TestKnownDefects:
         assert error.diagnostics[0].hint != "hint-points-plain"
         assert "points, maxima" not in error.render("en")
 
-    @pytest.mark.parametrize(
-        "scoring", ["round(n, 2", "2 if (n > 1"], ids=["call", "group"]
-    )
+    @pytest.mark.parametrize("scoring", ["round(n, 2", "2 if (n > 1"], ids=["call", "group"])
     def test_parenthesis_left_open_at_the_end_says_so(self, scoring: str) -> None:
         """An unclosed parenthesis at the end of the file says a closing parenthesis is
         expected (as it does when another line follows), not that a block is missing."""

@@ -205,9 +205,7 @@ class TestWrongTypes:
         [("chenh_lech", [1]), ("so_htx", 1.0), ("ngay_nop", datetime.datetime(2021, 12, 20))],
         ids=["list", "float", "datetime"],
     )
-    def test_problem_value_of_other_objects_prints_as_given(
-        self, name: str, value: object
-    ) -> None:
+    def test_problem_value_of_other_objects_prints_as_given(self, name: str, value: object) -> None:
         """A list, a float or a datetime given as a value prints as that value (its str
         or, as in the message, its repr)."""
         problem = only_problem({name: value})
@@ -432,9 +430,7 @@ class TestMessages:
         for lang in ("vi", "en"):
             assert "'dung_han', 'tre_han', 'khong_gui'" in error.render(lang)
 
-    @pytest.mark.parametrize(
-        ("given", "shown"), [([1, 2], "[1, 2]"), ((1, 2), "(1, 2)"), (3, "3")]
-    )
+    @pytest.mark.parametrize(("given", "shown"), [([1, 2], "[1, 2]"), ((1, 2), "(1, 2)"), (3, "3")])
     def test_non_mapping_value_is_shown_as_given(self, given: object, shown: str) -> None:
         """Evidence that is not a mapping is shown as Python writes it, not joined."""
         error = problems_of(given)

@@ -185,16 +185,27 @@ class TestHandChecks:
         """934 (H. Phụng Hiệp): 47 + 9 + 32 = 88, no bonus, no deduction."""
         result = by_code["934"]
         part_1 = (
-            d("1.5") + d("1.5")  # I.1: both yes (l. 99, 102)
-            + d("1.5") + d("1.5")  # I.2 (l. 106, 108)
+            d("1.5")
+            + d("1.5")  # I.1: both yes (l. 99, 102)
+            + d("1.5")
+            + d("1.5")  # I.2 (l. 106, 108)
             + 2  # I.3 (l. 111)
-            + 2 + 2 + 2  # I.4 a-c (l. 115-119)
-            + min(3 * 1, 3) + min(6 * d("0.5"), 3)  # I.5: 3 conferences, 6 articles
+            + 2
+            + 2
+            + 2  # I.4 a-c (l. 115-119)
+            + min(3 * 1, 3)
+            + min(6 * d("0.5"), 3)  # I.5: 3 conferences, 6 articles
             + (4 - min(2 * d("0.5"), d("1.5")))  # I.6: 2 communes short: 4 - 1 = 3
             + 5  # I.7: 1 value-chain model >= 1
-            + 2 + 3 * d(5) / 5 + min(3, 3)  # I.8: budget, 5 of 5 supported, 3 young staff
-            + 2 + 2 + 1  # I.9: 95% >= 90%, 85% >= 80%, 1 inspection >= 1
-            + 2 + 2 + 2  # I.10: on time, on time, 0 late
+            + 2
+            + 3 * d(5) / 5
+            + min(3, 3)  # I.8: budget, 5 of 5 supported, 3 young staff
+            + 2
+            + 2
+            + 1  # I.9: 95% >= 90%, 85% >= 80%, 1 inspection >= 1
+            + 2
+            + 2
+            + 2  # I.10: on time, on time, 0 late
         )
         part_2 = (
             4 * d(6) / 6  # II.1: 6 of a target of 6
@@ -224,7 +235,9 @@ class TestHandChecks:
             + 5  # III.2: 140 of 140
             + 6  # III.3: 8 / 19 = 42.1%
             + 0  # III.4: (980 - 1010) / 1010 < 0%
-            + 5 + 4 + 4
+            + 5
+            + 4
+            + 4
         )
         assert (part_1, part_2, part_3) == (49, d("7.5"), d("31.5"))
         assert dict(result.parts) == {"I": part_1, "II": part_2, "III": part_3}
@@ -290,8 +303,14 @@ class TestHandChecks:
         """933 gave no value for 8 fields; every rule reading one scores 0 and is marked missing."""
         result = by_code["933"]
         absent = {
-            "can_bo_chuyen_trach", "tht_moi", "chi_tieu_tht", "ty_le_tht_hop_dong",
-            "tht_nang_cap", "doanh_thu_bq_2021", "doanh_thu_bq_2020", "ty_le_htx_bao_cao",
+            "can_bo_chuyen_trach",
+            "tht_moi",
+            "chi_tieu_tht",
+            "ty_le_tht_hop_dong",
+            "tht_nang_cap",
+            "doanh_thu_bq_2021",
+            "doanh_thu_bq_2020",
+            "ty_le_htx_bao_cao",
         }
         assert absent == {f.name for f in result.model.fields} - set(result.evidence)
         assert set(result.missing) == absent
@@ -311,8 +330,14 @@ class TestHandChecks:
         """Every field a rule needed and that was not given is listed as missing."""
         result = by_code["933"]
         assert set(result.missing) == {
-            "can_bo_chuyen_trach", "tht_moi", "chi_tieu_tht", "ty_le_tht_hop_dong",
-            "tht_nang_cap", "doanh_thu_bq_2021", "doanh_thu_bq_2020", "ty_le_htx_bao_cao",
+            "can_bo_chuyen_trach",
+            "tht_moi",
+            "chi_tieu_tht",
+            "ty_le_tht_hop_dong",
+            "tht_nang_cap",
+            "doanh_thu_bq_2021",
+            "doanh_thu_bq_2020",
+            "ty_le_htx_bao_cao",
         }
 
     def test_936_deduction_per_commune_is_capped(
@@ -330,9 +355,7 @@ class TestHandChecks:
         assert result.deduction == d("0.5") * 1 + d("0.5") * (3 - 1)
         assert result.total == d("23.25") + d("2.6") + d("12.67") - d("1.5") == d("37.02")
 
-    def test_937_zero_target_counts_as_achieved(
-        self, by_code: dict[str, htx_rules.Result]
-    ) -> None:
+    def test_937_zero_target_counts_as_achieved(self, by_code: dict[str, htx_rules.Result]) -> None:
         """937 had a target of 0 new groups: II.1 is full (4), and 1 above target gives B5 0.25."""
         result = by_code["937"]
         assert result.evidence["chi_tieu_tht"] == 0
@@ -364,9 +387,7 @@ class TestReportReadability:
                 line = (node.decision.span or node.span).line
                 assert lines[line - 1].strip() in node.source, node.id
 
-    def test_zero_target_is_explained_as_such(
-        self, by_code: dict[str, htx_rules.Result]
-    ) -> None:
+    def test_zero_target_is_explained_as_such(self, by_code: dict[str, htx_rules.Result]) -> None:
         """937's II.1 says the target is 0 and counts as achieved, not "1 of 0 (100%)"."""
         result = by_code["937"]
         assert "the target is 0: counted as achieved" in result.explain("en")
@@ -378,20 +399,18 @@ class TestReportReadability:
     ) -> None:
         """936's I.6 explanation does not claim the criterion's value was capped at 1.5."""
         line = next(
-            text for text in by_code["936"].explain("en").splitlines()
+            text
+            for text in by_code["936"].explain("en").splitlines()
             if text.strip().startswith("I.6 ")
         )
         assert line.strip().startswith("I.6 2.5 / 4:")
         assert "capped at 1.5 (was 2)" not in line
 
-    def test_text_table_indents_sub_criteria(
-        self, by_code: dict[str, htx_rules.Result]
-    ) -> None:
+    def test_text_table_indents_sub_criteria(self, by_code: dict[str, htx_rules.Result]) -> None:
         """In the text table a sub-criterion's id is indented under its criterion."""
         lines = by_code["934"].table("vi").splitlines()
         assert any(line.startswith("  I.1 ") for line in lines)
         assert any(line.startswith("    I.1.a ") for line in lines)
-
 
     def test_exact_rates_are_not_marked_approximate(
         self, by_code: dict[str, htx_rules.Result]
@@ -407,7 +426,8 @@ class TestReportReadability:
     ) -> None:
         """932's I.10.c (3 late reports; arms "= 0" and "= 1") does not call 3 "below" them."""
         line = next(
-            text for text in by_code["932"].explain("en").splitlines()
+            text
+            for text in by_code["932"].explain("en").splitlines()
             if text.strip().startswith("I.10.c ")
         )
         assert line.strip().startswith("I.10.c 0 / 2:")

@@ -212,8 +212,8 @@ class TestHeader:
     def test_total_and_step_accept_underscores_and_decimals(self) -> None:
         """``total 1_000`` is one thousand and ``step 0.125`` keeps all its digits."""
         text = MINIMAL.replace("total 2", "total 1_000\n  step 0.125").replace(
-            'part I "Phần I" max 2', 'part I "Phần I" max 1_000\n  criterion I.0 "Bù" max 998\n'
-            "    998"
+            'part I "Phần I" max 2',
+            'part I "Phần I" max 1_000\n  criterion I.0 "Bù" max 998\n    998',
         )
         header = htx_rules.loads(text).model.header
         assert header.total == D(1000)
@@ -265,7 +265,14 @@ class TestEvidence:
             part_max="2",
         )
         assert rubric.model.fields[0] == m.Field(
-            "gia_tri", type_name, "Giá trị", (), None, None, None, NO_SPAN  # type: ignore[arg-type]
+            "gia_tri",
+            type_name,
+            "Giá trị",
+            (),
+            None,
+            None,
+            None,
+            NO_SPAN,  # type: ignore[arg-type]
         )
 
     def test_inline_choice(self) -> None:
@@ -360,7 +367,8 @@ class TestEvidence:
     def test_negative_bounds(self, minus: str) -> None:
         """A number field may have a negative lower bound, with an ASCII or Unicode minus."""
         field = compile_rubric(
-            f'v number "V" from {minus}5.5 to 5', 'criterion I.1 "C" max 2\n  2 if v > 0',
+            f'v number "V" from {minus}5.5 to 5',
+            'criterion I.1 "C" max 2\n  2 if v > 0',
             part_max="2",
         ).model.fields[0]
         assert (field.minimum, field.maximum) == (D("-5.5"), D(5))
@@ -404,10 +412,26 @@ class TestStructure:
                 "Phần một",
                 D(2),
                 (
-                    m.Criterion("I.1", "Một", D(1), m.Conditional(num("1"), yes, None, NO_SPAN),
-                                (), (), None, NO_SPAN),
-                    m.Criterion("I.2", "Hai", D(1), m.Conditional(num("1"), yes, None, NO_SPAN),
-                                (), (), None, NO_SPAN),
+                    m.Criterion(
+                        "I.1",
+                        "Một",
+                        D(1),
+                        m.Conditional(num("1"), yes, None, NO_SPAN),
+                        (),
+                        (),
+                        None,
+                        NO_SPAN,
+                    ),
+                    m.Criterion(
+                        "I.2",
+                        "Hai",
+                        D(1),
+                        m.Conditional(num("1"), yes, None, NO_SPAN),
+                        (),
+                        (),
+                        None,
+                        NO_SPAN,
+                    ),
                 ),
                 NO_SPAN,
             ),
@@ -416,8 +440,16 @@ class TestStructure:
                 "Phần hai",
                 D(3),
                 (
-                    m.Criterion("II.1", "Ba", D(3), m.Conditional(num("3"), yes, None, NO_SPAN),
-                                (), (), None, NO_SPAN),
+                    m.Criterion(
+                        "II.1",
+                        "Ba",
+                        D(3),
+                        m.Conditional(num("3"), yes, None, NO_SPAN),
+                        (),
+                        (),
+                        None,
+                        NO_SPAN,
+                    ),
                 ),
                 NO_SPAN,
             ),
@@ -470,12 +502,16 @@ class TestStructure:
 
     def test_note_before_requires_on_a_parent(self) -> None:
         """Modifiers come in any order and may sit on a criterion with children."""
-        parent = compile_rubric(
-            FIELDS,
-            'criterion I.1 "C" max 1\n  note "Gồm"\n  requires I.2\n'
-            '  criterion I.1.a "a" max 1\n    1 if x\ncriterion I.2 "D" max 1\n  1 if y',
-            part_max="2",
-        ).model.parts[0].criteria[0]
+        parent = (
+            compile_rubric(
+                FIELDS,
+                'criterion I.1 "C" max 1\n  note "Gồm"\n  requires I.2\n'
+                '  criterion I.1.a "a" max 1\n    1 if x\ncriterion I.2 "D" max 1\n  1 if y',
+                part_max="2",
+            )
+            .model.parts[0]
+            .criteria[0]
+        )
         assert (parent.note, parent.requires) == ("Gồm", ("I.2",))
 
     def test_bonus_and_deduction_sections(self) -> None:
@@ -724,8 +760,9 @@ class TestAwards:
     """
 
     def awards(self) -> m.Awards:
-        rubric = compile_rubric(FIELDS, 'criterion I.1 "C" max 2\n  2 if x', part_max="2",
-                                tail=self.AWARDS)
+        rubric = compile_rubric(
+            FIELDS, 'criterion I.1 "C" max 2\n  2 if x', part_max="2", tail=self.AWARDS
+        )
         assert rubric.model.awards is not None
         return rubric.model.awards
 
@@ -772,7 +809,9 @@ class TestAwards:
     def test_awards_without_places(self) -> None:
         """An awards section may hold only a tie order."""
         rubric = compile_rubric(
-            'x yes/no "X"', 'criterion I.1 "C" max 2\n  2 if x', part_max="2",
+            'x yes/no "X"',
+            'criterion I.1 "C" max 2\n  2 if x',
+            part_max="2",
             tail="awards\n  ties higher total",
         )
         assert rubric.model.awards == m.Awards(
@@ -1048,10 +1087,13 @@ part I "Phần I" max 2   # phần
     def test_labels_are_normalised_to_nfc(self) -> None:
         """Every label of a decomposed (NFD) file comes out composed (NFC) and equal."""
         text = (
-            MINIMAL.replace('total 2', 'total 2\n  scored "Ủy ban nhân dân huyện"')
-            .replace('n count "Số HTX"', 'n count "Số HTX" unit "hợp tác xã"\n'
-                     '  c one of "Báo cáo"\n    dung_han "Gửi đúng hạn"\n    tre_han "Gửi trễ"')
-            .replace('    1 if x', '    note "Ghi chú tiếng Việt"\n    1 if x')
+            MINIMAL.replace("total 2", 'total 2\n  scored "Ủy ban nhân dân huyện"')
+            .replace(
+                'n count "Số HTX"',
+                'n count "Số HTX" unit "hợp tác xã"\n'
+                '  c one of "Báo cáo"\n    dung_han "Gửi đúng hạn"\n    tre_han "Gửi trễ"',
+            )
+            .replace("    1 if x", '    note "Ghi chú tiếng Việt"\n    1 if x')
             + 'contestants\n  936 "H. Long Mỹ"\nawards\n  place 1 "Hạng Nhất" 1.000 đ\n'
         )
         decomposed = unicodedata.normalize("NFD", text)

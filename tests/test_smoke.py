@@ -28,7 +28,6 @@ class TestSupport:
 
     def test_builds_a_scoring_rubric(self) -> None:
         """A one-criterion rubric scores its yes/no field."""
-        rubric = compile_rubric('x yes/no "X"', 'criterion I.1 "Một" max 2\n  2 if x',
-                                part_max="2")
+        rubric = compile_rubric('x yes/no "X"', 'criterion I.1 "Một" max 2\n  2 if x', part_max="2")
         assert rubric.score({"x": True}).total == 2
         assert rubric.score({"x": False}).total == 0

@@ -105,12 +105,14 @@ class TestWheelContents:
             assert "htx_rules/grammar/rubric.lark" in names
             assert "htx_rules/rubrics/2021.rules" in names
             assert "htx_rules/py.typed" in names
-            assert wheel.read("htx_rules/rubrics/2021.rules") == (
-                ROOT / "rubrics" / "2021.rules"
-            ).read_bytes()
-            assert wheel.read("htx_rules/grammar/rubric.lark") == (
-                ROOT / "grammar" / "rubric.lark"
-            ).read_bytes()
+            assert (
+                wheel.read("htx_rules/rubrics/2021.rules")
+                == (ROOT / "rubrics" / "2021.rules").read_bytes()
+            )
+            assert (
+                wheel.read("htx_rules/grammar/rubric.lark")
+                == (ROOT / "grammar" / "rubric.lark").read_bytes()
+            )
             entry_points = wheel.read(
                 next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
             ).decode("utf-8")
@@ -171,8 +173,10 @@ class TestInstalledWheel:
         rubric_path = next(iter(rubric), None) or next(
             installed.venv.glob("Lib/site-packages/htx_rules/rubrics/2021.rules")
         )
-        done = _run([str(installed.script), "score", str(rubric_path), EXAMPLE, "--lang", "en"],
-                    installed.workdir)
+        done = _run(
+            [str(installed.script), "score", str(rubric_path), EXAMPLE, "--lang", "en"],
+            installed.workdir,
+        )
         assert "Unit: 934 H. Phụng Hiệp" in done.stdout
         assert done.stdout.rstrip().endswith("TOTAL: 88")
         assert done.stderr == ""
