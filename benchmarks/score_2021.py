@@ -380,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # from which the tree of trace nodes is built when it is first read.
         score = rubric.score
         for e in evidence:
-            if score(e).trace_builder is None:
+            if score(e).scored.record is None:
                 raise AssertionError("a traced result without a trace record")
 
     def traced_tree() -> None:
@@ -437,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tabulate(
             [
                 ["import htx_rules", f"{import_ms:.1f}"],
-                ["first compile in the process (builds the Lark parser)", f"{first_ms:.1f}"],
+                ["first compile in the process (gets the Lark parser)", f"{first_ms:.1f}"],
                 ["later compiles (median of 20)", f"{later_ms:.1f}"],
                 ["later compiles (best of 20)", f"{min(later):.1f}"],
             ],

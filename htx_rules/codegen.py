@@ -41,6 +41,7 @@ from htx_rules.evaluator import (
     make_plan,
 )
 from htx_rules.ranges import RangeAnalysis
+from htx_rules.result import TraceNode
 from htx_rules.source import SourceText
 from htx_rules.trace import (
     REQUIRES_UNMET,
@@ -169,6 +170,8 @@ class _Generator:
         self.items = {item.id: item for item in all_items(model)}
         #: items whose raw value is recorded as scaled integer points
         self.scaled_raw: set[str] = set()
+        #: items whose token holds a percentage as given (65), not as a rate
+        self.given_percent: set[str] = set()
 
     # ------------------------------------------------------------ expressions, real units
 
@@ -436,8 +439,11 @@ class _Generator:
             if isinstance(arm, m.ThresholdArm)
         )
         if as_given:
+            # The token keeps the percentage as given; the trace builder turns
+            # it into the rate the explanation shows (StepPlan.given_percent).
             out.line(depth, f"{s} = {self.percent_units(scoring.subject)}")
-            shown = f"{s}.scaleb(-2)"
+            shown = s
+            self.given_percent.add(self.order[i])
         else:
             out.line(depth, f"{s} = {self.real(scoring.subject)}")
             shown = s
@@ -501,11 +507,10 @@ class _Generator:
         out.line(depth + 1, f"_negative_target({out.const(scoring.span)})")
         out.line(depth, f"if not {g}:")
         if scoring.zero_target is None:
-            self.set(depth + 1, i, top_points, f"({a}, {g}, ONE, None)", raw=top)
+            self.set(depth + 1, i, top_points, f"({a}, {g}, None)", raw=top)
         else:
-            self.branch(depth + 1, i, False, scoring.zero_target, f"({a}, {g}, ONE, None)")
+            self.branch(depth + 1, i, False, scoring.zero_target, f"({a}, {g}, None)")
         out.line(depth, "else:")
-        ratio = f"Decimal({a}) / {g}" if traced else "None"
         rounding = out.const(self.reference.rounding_mode)
         if isinstance(mode, m.Linear):
             if integral:
@@ -513,13 +518,13 @@ class _Generator:
             else:
                 points = self.to_points(f"{top} * {a} / {g}")
             raw = f"{top} * {a} / {g}" if traced else None
-            self.set(depth + 1, i, points, f"({a}, {g}, {ratio}, None)", raw=raw)
+            self.set(depth + 1, i, points, f"({a}, {g}, None)", raw=raw)
             return
         assert isinstance(mode.size, m.Number)
         size = mode.size.value
         started = mode.started
         out.line(depth + 1, f"if {a} >= {g}:")
-        self.set(depth + 2, i, top_points, f"({a}, {g}, {ratio}, ZERO)", raw=top)
+        self.set(depth + 2, i, top_points, f"({a}, {g}, ZERO)", raw=top)
         out.line(depth + 1, "else:")
         if integral:
             numerator, denominator = size.as_integer_ratio()
@@ -537,7 +542,7 @@ class _Generator:
                 depth + 2,
                 i,
                 f"{top_points} - n{i} * {step_points}",
-                f"({a}, {g}, {ratio}, n{i})",
+                f"({a}, {g}, n{i})",
                 raw=raw,
             )
             return
@@ -548,7 +553,7 @@ class _Generator:
             f".to_integral_value(rounding={step_rounding})",
         )
         out.line(depth + 2, f"v{i} = {top} - n{i} * {self.real(mode.points)}")
-        self.set(depth + 2, i, self.to_points(f"v{i}"), f"({a}, {g}, {ratio}, n{i})", raw=f"v{i}")
+        self.set(depth + 2, i, self.to_points(f"v{i}"), f"({a}, {g}, n{i})", raw=f"v{i}")
 
     # ------------------------------------------------------------ steps
 
@@ -688,11 +693,11 @@ def compile_validator(
         out.line(2, f"if {name} in evidence: given_none += 1")  # None means not given
         out.line(1, "else:")
         if field.type == "yes/no":
-            out.line(2, "if type(v) is not bool: return None")
+            out.line(2, "if v is not True and v is not False: return None")
             out.line(2, f"values[{name}] = v")
         elif field.type == "choice":
             allowed = out.const(frozenset(c.value for c in field.choices))
-            out.line(2, f"if type(v) is not str or v not in {allowed}: return None")
+            out.line(2, f"if v.__class__ is not str or v not in {allowed}: return None")
             out.line(2, f"values[{name}] = v")
         elif field.type == "date":
             out.line(2, "if type(v) is str and len(v) == 10 and v[4] == '-' and v[7] == '-':")
@@ -707,14 +712,14 @@ def compile_validator(
         else:
             low, high = (out.const(b) for b in _whole_bounds(*bounds[field.name]))
             as_engine = "Decimal(v)" if field.type == "percent" else "v"
-            out.line(2, f"if type(v) is int and {low} <= v <= {high}:")
+            out.line(2, f"if v.__class__ is int and {low} <= v <= {high}:")
             out.line(3, f"values[{name}] = {as_engine}")
             if field.type == "count":
                 out.line(2, "else: return None")
                 continue
             out.line(
                 2,
-                f"elif (type(v) is Decimal and v.is_finite() and {low} <= v <= {high}"
+                f"elif (v.__class__ is Decimal and v.is_finite() and {low} <= v <= {high}"
                 f" and v.as_tuple().exponent >= {-max_decimals}):",
             )
             out.line(3, f"values[{name}] = v")
@@ -743,7 +748,11 @@ class CompiledProgram:
         self._traced = traced.generate()
         self.source_code = "\n".join(untraced.out.lines) + "\n\n" + "\n".join(traced.out.lines)
         self.plan: TracePlan = make_plan(
-            model, source, traced.reference, frozenset(traced.scaled_raw)
+            model,
+            source,
+            traced.reference,
+            frozenset(traced.scaled_raw),
+            frozenset(traced.given_percent),
         )
         self.item_ids = {item.id: index for index, item in enumerate(all_items(model))}
         self.part_ids = {part.id: index for index, part in enumerate(model.parts)}
@@ -762,6 +771,10 @@ class CompiledProgram:
             return (self._traced if traced else self._untraced)(values)  # type: ignore[no-any-return]
         finally:
             decimal.setcontext(previous)
+
+    def trace(self, record: tuple[Any, ...], values: Any) -> TraceNode:
+        """The trace tree of a scoring, built from its record."""
+        return build_trace(self.plan, record, values)
 
     def points(self, ids: dict[str, int], scaled: tuple[int, ...]) -> ScaledPoints:
         """Scaled points by id, read as Decimals."""

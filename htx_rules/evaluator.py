@@ -511,19 +511,21 @@ class _Compiler:
                 raise Undefined("negative-target", span)
             if not goal:
                 earned = zero_fn(values, points) if zero_fn is not None else maximum
-                return earned, (actual, goal, ONE, None)
-            ratio = Decimal(actual) / goal
+                return earned, (actual, goal, None)
             if step_points is None:
-                return maximum * actual / goal, (actual, goal, ratio, None)
+                return maximum * actual / goal, (actual, goal, None)
             if actual >= goal:
-                return maximum, (actual, goal, ratio, ZERO)
+                return maximum, (actual, goal, ZERO)
             steps = (Decimal(goal - actual) / (goal * step_size)).to_integral_value(
                 rounding=rounding
             )
-            return maximum - steps * step_points(values, points), (actual, goal, ratio, steps)
+            return maximum - steps * step_points(values, points), (actual, goal, steps)
 
         def explain(token: Any) -> tuple[Decision, tuple[Adjustment, ...]]:
-            actual, goal, ratio, steps = token
+            actual, goal, steps = token
+            # The achievement ratio only explains; it is worked out here, not
+            # while scoring. A target of zero counts as fully achieved.
+            ratio = Decimal(actual) / goal if goal else ONE
             details: tuple[tuple[str, Value], ...] = (
                 ("actual", actual),
                 ("target", goal),
@@ -541,12 +543,14 @@ def make_plan(
     source: SourceText,
     compiler: _Compiler,
     scaled: frozenset[str] = frozenset(),
+    given_percent: frozenset[str] = frozenset(),
 ) -> TracePlan:
     """The static part of the trace, in dependency order.
 
     ``scaled`` names the items whose raw value the evaluator records as an
     integer number of ``10 ** -places`` points (the compiled evaluator's fast
-    path) instead of a Decimal.
+    path) instead of a Decimal; ``given_percent`` those whose token holds a
+    percentage as given rather than as a rate.
     """
     rule_ids = {r.id for s in (model.bonus, model.deduction) if s for r in s.rules}
     items = {item.id: item for item in all_items(model)}
@@ -572,6 +576,7 @@ def make_plan(
                 explain=explain,
                 exact=scoring is None or compiler.scoring_on_grid(scoring),
                 scaled=item_id in scaled,
+                given_percent=item_id in given_percent,
             )
         )
     parts = tuple(

@@ -104,8 +104,12 @@ def _negative(value: object) -> bool:
     """Whether a count was given below zero (whatever its size)."""
     if type(value) is int:
         return value < 0
-    return (type(value) is Decimal and value.is_finite() and value < 0
-            and value == value.to_integral_value())
+    return (
+        type(value) is Decimal
+        and value.is_finite()
+        and value < 0
+        and value == value.to_integral_value()
+    )
 
 
 def _number(field: m.Field) -> Validator:

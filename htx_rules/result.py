@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
@@ -160,6 +160,27 @@ class TraceNode(NamedTuple):
         return tuple(name for name, value in self.reads if value is None)
 
 
+class Scored(NamedTuple):
+    """What scoring produced besides the totals, kept compact until read.
+
+    Attributes:
+        program: The compiled rubric that scored (it knows the ids and the plan).
+        parts: Points of the parts, as integers of ``10 ** -places``.
+        items: Points of the criteria and rules, likewise, in rubric order.
+        record: Each rule's raw value and branch (the trace data), or None
+            when scored without a trace.
+    """
+
+    program: Any
+    parts: tuple[int, ...]
+    items: tuple[int, ...]
+    record: tuple[Any, ...] | None
+
+    def same_points(self, other: object) -> bool:
+        """Equal when the points are (the program and record do not matter)."""
+        return isinstance(other, Scored) and self.parts == other.parts and self.items == other.items
+
+
 @attrs.frozen
 class Result:
     """The score of one set of evidence under one rubric.
@@ -169,29 +190,38 @@ class Result:
         standard: The sum of the parts' points.
         bonus: The bonus section's points, after its cap.
         deduction: The deduction section's points (a positive number), after its cap.
-        parts: Points of each part, by part id.
-        items: Points of every criterion, sub-criterion and rule, by id.
         missing: Evidence fields that rules needed and were not given.
         contestant: The unit scored, when known.
         evidence: The validated evidence (percentages as given, 0-100).
+        scored: The points of every part, criterion and rule, and the trace
+            record, as scoring left them (read them through :attr:`parts`,
+            :attr:`items` and :attr:`trace`).
         model: The rubric's rule model (for renderers).
         source_name: The file the rubric was loaded from.
-        trace_builder: Builds the trace from the scoring record, or None when
-            scored without a trace.
     """
 
     total: Decimal
     standard: Decimal
     bonus: Decimal
     deduction: Decimal
-    parts: Mapping[str, Decimal]
-    items: Mapping[str, Decimal]
     missing: tuple[str, ...]
     contestant: Contestant | None
     evidence: Mapping[str, Value] = attrs.field(repr=False)
+    scored: Scored = attrs.field(repr=False, eq=attrs.cmp_using(eq=Scored.same_points))
     model: RubricModel = attrs.field(repr=False, eq=False)
     source_name: str = attrs.field(repr=False, eq=False)
-    trace_builder: Callable[[], TraceNode] | None = attrs.field(default=None, repr=False, eq=False)
+
+    @functools.cached_property
+    def parts(self) -> Mapping[str, Decimal]:
+        """Points of each part, by part id."""
+        program = self.scored.program
+        return program.points(program.part_ids, self.scored.parts)  # type: ignore[no-any-return]
+
+    @functools.cached_property
+    def items(self) -> Mapping[str, Decimal]:
+        """Points of every criterion, sub-criterion and rule, by id, in rubric order."""
+        program = self.scored.program
+        return program.points(program.item_ids, self.scored.items)  # type: ignore[no-any-return]
 
     @functools.cached_property
     def trace(self) -> TraceNode | None:
@@ -202,7 +232,10 @@ class Result:
         :class:`TraceNode` objects is built from that record the first time it
         is read, and kept.
         """
-        return None if self.trace_builder is None else self.trace_builder()
+        record = self.scored.record
+        if record is None:
+            return None
+        return self.scored.program.trace(record, self.evidence)  # type: ignore[no-any-return]
 
     @property
     def rubric_id(self) -> str:

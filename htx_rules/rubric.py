@@ -6,7 +6,6 @@ import os
 import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 
 from htx_rules import model as m
@@ -17,9 +16,10 @@ from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricC
 from htx_rules.evaluator import highest_total
 from htx_rules.evidence import EvidenceSchema
 from htx_rules.parser import parse
-from htx_rules.result import Result, Value
+from htx_rules.result import Result, Scored, Value
 from htx_rules.source import SourceText, Span
-from htx_rules.trace import build_trace
+
+_SCORED = tuple.__new__  # builds Scored from a tuple, skipping NamedTuple's __new__
 
 
 class Rubric:
@@ -96,22 +96,21 @@ class Rubric:
         who = None if contestant is None else self._contestant(contestant)
         values = self._schema.validate(evidence, strict=strict)
         program = self._program
-        scored = program.score(values, trace)
-        total, standard, bonus, deduction, parts, items, missing = scored[:7]
+        total, standard, bonus, deduction, parts, items, missing, *record = program.score(
+            values, trace
+        )
         decimals = program.decimals
         return Result(
-            total=decimals[total],
-            standard=decimals[standard],
-            bonus=decimals[bonus],
-            deduction=decimals[deduction],
-            parts=program.points(program.part_ids, parts),
-            items=program.points(program.item_ids, items),
-            missing=tuple(dict.fromkeys(missing)) if missing else (),
-            contestant=who,
-            evidence=values,
-            model=self.model,
-            source_name=self.source.name,
-            trace_builder=partial(build_trace, program.plan, scored[7], values) if trace else None,
+            decimals[total],
+            decimals[standard],
+            decimals[bonus],
+            decimals[deduction],
+            tuple(dict.fromkeys(missing)) if missing else (),
+            who,
+            values,
+            _SCORED(Scored, (program, parts, items, record[0] if trace else None)),
+            self.model,
+            self.source.name,
         )
 
     def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:

@@ -68,6 +68,9 @@ class StepPlan(NamedTuple):
         exact: Whether its raw value is always on the rounding grid (no rounding step).
         scaled: Whether its raw value is recorded as an integer number of
             ``10 ** -places`` points instead of a Decimal.
+        given_percent: Whether its token records a percentage as given (65)
+            where the explanation shows the rate (0.65): a threshold rule on a
+            percent field, compared as given by the compiled code.
     """
 
     kind: NodeKind
@@ -82,6 +85,7 @@ class StepPlan(NamedTuple):
     explain: ExplainFn | None
     exact: bool
     scaled: bool
+    given_percent: bool = False
 
 
 class GroupPlan(NamedTuple):
@@ -140,6 +144,7 @@ def _build(plan: TracePlan, record: tuple[Any, ...], values: Mapping[str, Value]
         explain,
         exact,
         scaled,
+        given_percent,
     ), raw_value, token in zip(plan.steps, record[::2], record[1::2], strict=True):
         status: Status = "scored"
         adjustments = _NONE
@@ -168,7 +173,8 @@ def _build(plan: TracePlan, record: tuple[Any, ...], values: Mapping[str, Value]
             decision = SUM
         else:
             raw = scaled_to_decimal[raw_value] if scaled else Decimal(raw_value)
-            decision, adjustments = explain(token)
+            explained = (token[0], token[1].scaleb(-2), token[2]) if given_percent else token
+            decision, adjustments = explain(explained)
             value = raw if exact else raw.quantize(quantum, rounding=mode)
             if value != raw:
                 adjustments = (*adjustments, new(Adjustment, ("round", raw, value, None)))
