@@ -107,6 +107,7 @@ class Builder(Reporter):
         bonus: m.Section | None = None
         deduction: m.Section | None = None
         awards: m.Awards | None = None
+        dossier: tuple[m.Document, ...] = ()
         seen: dict[str, Span] = {}
         for section in tree.children[1:]:
             section = cast(Tree[Token], section)
@@ -135,12 +136,23 @@ class Builder(Reporter):
                 deduction = self.section("deduction", section)
             elif kind == "awards":
                 awards = self.awards(section)
+            elif kind == "dossier":
+                dossier = tuple(
+                    m.Document(
+                        str(d.children[0]),
+                        self.label(cast(Token, d.children[1])),
+                        self.span(d.children[0]),
+                    )
+                    for d in _trees(section)
+                )
         if not parts:
             self.error("no-parts", self.span(header_tree.children[0]), hint="hint-add-part")
         self.diagnostics.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
         if header is None or any(d.severity == "error" for d in self.diagnostics):
             return None
-        return m.RubricModel(header, contestants, fields, tuple(parts), bonus, deduction, awards)
+        return m.RubricModel(
+            header, contestants, fields, tuple(parts), bonus, deduction, awards, dossier
+        )
 
     # ------------------------------------------------------------ header
 
@@ -401,6 +413,16 @@ class Builder(Reporter):
             )
         if kind == "cases":
             return m.Cases(tuple(self.arm(a) for a in _trees(node)), span)
+        if kind == "assessed":
+            guidance = next(
+                (
+                    self.label(t)
+                    for t in node.children
+                    if isinstance(t, Token) and t.type == "STRING"
+                ),
+                None,
+            )
+            return m.Assessed(guidance, span)
         if kind == "target":
             mode_tree = next(c for c in _trees(node) if c.data in ("linear", "stepped"))
             mode: m.Linear | m.Stepped = m.Linear()
@@ -469,6 +491,8 @@ class Builder(Reporter):
             return m.DateLiteral(value or datetime.date(1, 1, 1), span)
         if kind == "deadline_ref":
             return m.DeadlineRef(span)
+        if kind == "dossier_complete":
+            return m.DossierComplete(span)
         if kind == "points_of":
             return m.PointsOf(str(children[2]), span)
         if kind == "negate":
@@ -519,13 +543,14 @@ class Builder(Reporter):
         places: list[m.Place] = []
         minimum: Decimal | None = None
         minimum_span: Span | None = None
+        eligibility: list[m.Eligibility] = []
         tie_breaks: tuple[m.TieBreak, ...] = ()
         still_tied: Any = None
         seen: dict[str, Span] = {}
         for item in _trees(node):
             kind = str(item.data)
             span = self.span(item)
-            if kind != "place":
+            if kind not in ("place", "eligible"):
                 if kind in seen:
                     self.error(
                         "duplicate-header-item",
@@ -555,6 +580,14 @@ class Builder(Reporter):
                 tie_breaks = tuple(self.tie_break(t) for t in _trees(item))
             elif kind == "still_tied":
                 still_tied = str(cast(Tree[Token], item.children[2]).children[0])
+            elif kind == "eligible":
+                eligibility.append(
+                    m.Eligibility(
+                        self.expr(cast(Tree[Token], item.children[2])),
+                        self.label(cast(Token, item.children[3])),
+                        span,
+                    )
+                )
         return m.Awards(
             tuple(places),
             minimum,
@@ -562,6 +595,7 @@ class Builder(Reporter):
             still_tied,
             self.span(node.children[0]),
             minimum_span=minimum_span,
+            eligibility=tuple(eligibility),
         )
 
     def tie_break(self, node: Tree[Token]) -> m.TieBreak:

@@ -269,6 +269,8 @@ class Checker(Reporter):
         self.fields: dict[str, m.Field] = {}
         self.items: dict[str, m.Criterion] = {}
         self.parts: dict[str, m.Part] = {}
+        #: `dossier complete` may only be used in an `eligible if` condition
+        self.in_eligibility = False
 
     # ------------------------------------------------------------ reporting
 
@@ -308,9 +310,10 @@ class Checker(Reporter):
                 total=model.header.total,
                 sum=total,
             )
-        resolved = attrs.evolve(model, parts=parts, bonus=bonus, deduction=deduction)
+        self.collect_dossier(model.dossier)
+        awards = self.check_awards(model.awards)
+        resolved = attrs.evolve(model, parts=parts, bonus=bonus, deduction=deduction, awards=awards)
         self.check_cycles(resolved)
-        self.check_awards(model.awards)
         self.diagnostics.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
         return resolved
 
@@ -532,6 +535,8 @@ class Checker(Reporter):
     # ------------------------------------------------------------ scoring forms
 
     def check_scoring(self, item: m.Criterion, scoring: m.Scoring) -> m.Scoring:
+        if isinstance(scoring, m.Assessed):
+            return scoring
         if isinstance(scoring, m.Formula):
             return m.Formula(self.points(scoring.expr), scoring.span)
         if isinstance(scoring, m.Conditional):
@@ -702,6 +707,14 @@ class Checker(Reporter):
             return expr, literal_kind(expr)
         if isinstance(expr, m.DateLiteral):
             return expr, DATE
+        if isinstance(expr, m.DossierComplete):
+            if not self.in_eligibility:
+                self.error("dossier-outside-eligibility", expr.span, "hint-dossier-eligibility")
+                return expr, None
+            if not self.model.dossier:
+                self.error("no-dossier", expr.span, "hint-add-dossier")
+                return expr, None
+            return expr, BOOL
         if isinstance(expr, m.DeadlineRef):
             if self.model.header.deadline is None:
                 self.error("no-deadline", expr.span, "hint-add-deadline")
@@ -924,9 +937,31 @@ class Checker(Reporter):
 
     # ------------------------------------------------------------ awards
 
-    def check_awards(self, awards: m.Awards | None) -> None:
+    def collect_dossier(self, documents: Sequence[m.Document]) -> None:
+        seen: dict[str, m.Document] = {}
+        reserved = {word for words in keywords().values() for word in words}
+        for document in documents:
+            if document.id in seen:
+                self.error(
+                    "duplicate-document",
+                    document.span,
+                    "hint-rename",
+                    name=document.id,
+                    line=seen[document.id].span.line,
+                )
+            elif document.id in reserved:
+                self.error("keyword-name", document.span, "hint-rename", name=document.id)
+            seen[document.id] = document
+
+    def check_awards(self, awards: m.Awards | None) -> m.Awards | None:
         if awards is None:
-            return
+            return None
+        self.in_eligibility = True
+        eligibility = tuple(
+            attrs.evolve(rule, condition=self.condition(rule.condition))
+            for rule in awards.eligibility
+        )
+        self.in_eligibility = False
         seen: dict[int, m.Place] = {}
         duplicated = False
         for place in awards.places:
@@ -961,6 +996,7 @@ class Checker(Reporter):
             )
         for key in awards.tie_breaks:
             self.check_tie_break(key)
+        return attrs.evolve(awards, eligibility=eligibility)
 
     def check_tie_break(self, key: m.TieBreak) -> None:
         if key.subject == "part":
@@ -1001,6 +1037,8 @@ def kind_of(expr: m.Expr, fields: dict[str, m.Field]) -> Kind | None:
         return literal_kind(expr)
     if isinstance(expr, m.DateLiteral | m.DeadlineRef):
         return DATE
+    if isinstance(expr, m.DossierComplete):
+        return BOOL
     if isinstance(expr, m.ChoiceValue):
         return Kind("choice", field=expr.field)
     if isinstance(expr, m.Comparison | m.Logical | m.Not):

@@ -2,10 +2,10 @@
 
 Exit codes (also in ``docs/cli.md``):
 
-* 0 — scored;
-* 1 — bad evidence (every problem is listed, for every file);
+* 0 — done;
+* 1 — bad evidence or contest input (every problem is listed, for every file);
 * 2 — bad rubric;
-* 3 — bad command line, or a file or folder that cannot be read.
+* 3 — bad command line, or a file or folder that cannot be read or written.
 """
 
 from __future__ import annotations
@@ -15,16 +15,19 @@ import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final, NoReturn, TextIO
+from typing import Any, Final, NoReturn, TextIO
 
 from htx_rules import __version__
+from htx_rules.contest import ContestError, run_contest
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
-from htx_rules.evidence import parse_evidence_json
+from htx_rules.evidence import parse_evidence_json, parse_evidence_toml
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
+from htx_rules.report import contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load
+from htx_rules.submissions import read_submissions
 
 EXIT_OK: Final = 0
 EXIT_EVIDENCE: Final = 1
@@ -76,6 +79,43 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="thiếu minh chứng là lỗi / a missing value is an error",
     )
+    contest = commands.add_parser(
+        "contest",
+        help="xếp hạng, xét giải / rank the units and award the places",
+        description="Chấm điểm, đối chiếu tự chấm với phúc tra, xét điều kiện, xếp hạng và "
+        "xét giải cho mọi đơn vị. Score, reconcile claims with re-inspection, check "
+        "eligibility, rank and award every unit of a contest.",
+    )
+    contest.add_argument("rubric", help="tệp bảng điểm / rubric file (.rules)")
+    contest.add_argument(
+        "input",
+        help="thư mục hồ sơ (TOML, JSON, Excel) hoặc một tệp Excel / a folder of submissions "
+        "(TOML, JSON, Excel forms) or one Excel workbook",
+    )
+    contest.add_argument(
+        "--format",
+        choices=("text", "json", "md", "xlsx"),
+        default="text",
+        help="định dạng kết quả / output format (default: text)",
+    )
+    contest.add_argument(
+        "--out", help="ghi kết quả vào tệp / write to this file (required for xlsx)"
+    )
+    contest.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
+    template = commands.add_parser(
+        "template",
+        help="mẫu Excel tự chấm điểm / the Excel self-score form",
+        description="Tạo mẫu Excel để các đơn vị điền minh chứng, điểm tự chấm và hồ sơ. "
+        "Write the Excel form units fill in: evidence, claimed points, dossier.",
+    )
+    template.add_argument("rubric", help="tệp bảng điểm / rubric file (.rules)")
+    template.add_argument("--out", required=True, help="tệp .xlsx / the .xlsx file to write")
+    template.add_argument("--contestant", help="mã đơn vị điền sẵn / the unit's code to fill in")
+    template.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     return parser
 
 
@@ -92,8 +132,9 @@ def main(
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     lang: Lang = getattr(args, "lang", "vi")
+    run = {"score": _score, "contest": _contest, "template": _template}[args.command]
     try:
-        return _score(args, lang, out, err)
+        return run(args, lang, out, err)
     except _UsageError as error:
         print(f"htx-rules: {error}", file=err)
         return EXIT_USAGE
@@ -117,6 +158,78 @@ def _score(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
     # files (or a folder) always give the list form.
     _print_results(results, args.format, lang, out, several=len(files) > 1)
     return EXIT_EVIDENCE if failed else EXIT_OK
+
+
+def _contest(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    rubric = _load_rubric(args.rubric, lang)
+    if args.format == "xlsx" and not args.out:
+        raise _UsageError(render_message("cli-xlsx-needs-out", {}, lang))
+    source = Path(args.input)
+    if not source.exists():
+        raise _UsageError(_cannot_read(args.input, None, lang))
+    try:
+        submissions = read_submissions(source, rubric)
+        result = run_contest(rubric, submissions)
+    except ContestError as error:
+        print(error.render(lang), file=err)
+        return EXIT_EVIDENCE
+    except OSError as error:
+        raise _UsageError(_cannot_read(error.filename or args.input, error, lang)) from None
+    if result.missing:
+        units = tuple(f"{c.name} ({c.code})" for c in result.missing)
+        print(render_message("contest-missing", {"units": units}, lang), file=err)
+    if args.format == "xlsx":
+        from htx_rules.excel import contest_workbook  # noqa: PLC0415 - openpyxl is slow to import
+
+        _save_workbook(contest_workbook(result, lang), args.out, lang)
+        return EXIT_OK
+    render = {"text": contest_text, "json": contest_to_json, "md": contest_markdown}[args.format]
+    _write_text(render(result, lang), args.out, out, lang)
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.excel import write_template  # noqa: PLC0415 - openpyxl is slow to import
+
+    rubric = _load_rubric(args.rubric, lang)
+    if args.contestant is not None and args.contestant not in {c.code for c in rubric.contestants}:
+        problem = EvidenceProblem(
+            "contestant",
+            args.contestant,
+            "unknown-contestant",
+            {"known": tuple(f"{c.code} ({c.name})" for c in rubric.contestants)},
+        )
+        print(EvidenceError([problem]).render(lang), file=err)
+        return EXIT_EVIDENCE
+    _save_workbook(write_template(rubric, lang, args.contestant), args.out, lang)
+    print(render_message("cli-template-written", {"path": args.out}, lang), file=out)
+    return EXIT_OK
+
+
+def _write_text(content: str, path: str | None, out: TextIO, lang: Lang) -> None:
+    if path is None:
+        out.write(content)
+        return
+    try:
+        Path(path).write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise _UsageError(_cannot_write(path, error, lang)) from None
+
+
+def _save_workbook(workbook: Any, path: str, lang: Lang) -> None:
+    try:
+        workbook.save(path)
+    except OSError as error:
+        raise _UsageError(_cannot_write(path, error, lang)) from None
+
+
+def _cannot_write(path: str, error: OSError, lang: Lang) -> str:
+    reason = error.strerror or str(error)
+    if isinstance(error, PermissionError):
+        reason = render_message("cli-permission-write", {}, lang)
+    elif isinstance(error, FileNotFoundError):
+        reason = render_message("cli-no-such-folder", {}, lang)
+    return render_message("cli-cannot-write", {"path": path, "reason": reason}, lang)
 
 
 def _load_rubric(path: str, lang: Lang) -> Rubric:
@@ -144,7 +257,9 @@ def _evidence_files(paths: Sequence[str], lang: Lang) -> list[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found = sorted(path.glob("*.json"))
+            found = sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (".json", ".toml") and p.is_file()
+            )
             if not found:
                 raise _UsageError(render_message("cli-empty-folder", {"path": name}, lang))
             files.extend(found)
@@ -163,13 +278,19 @@ def _score_file(rubric: Rubric, file: Path, strict: bool, lang: Lang) -> Result:
     except OSError as error:
         raise _UsageError(_cannot_read(str(file), error, lang)) from None
     try:
-        document = parse_evidence_json(text, str(file))
+        parse = parse_evidence_toml if file.suffix.lower() == ".toml" else parse_evidence_json
+        document = parse(text, str(file))
         if document.rubric is not None and document.rubric != rubric.id:
             mismatch = EvidenceProblem(
                 "rubric", document.rubric, "rubric-mismatch", {"expected": rubric.id}
             )
             raise EvidenceError([mismatch])
-        return rubric.score(document.evidence, contestant=document.contestant, strict=strict)
+        return rubric.score(
+            document.evidence,
+            contestant=document.contestant,
+            strict=strict,
+            assessments=document.assessments,
+        )
     except EvidenceError as error:
         raise error.with_source(str(file)) from None
 

@@ -49,6 +49,7 @@ from htx_rules.trace import (
     ScaledPoints,
     TracePlan,
     UndefinedMark,
+    assessment_key,
     build_trace,
     decimal_points,
     to_decimal,
@@ -367,6 +368,12 @@ class _Generator:
             self.banded(i, scoring, exact, depth)
         elif isinstance(scoring, m.Cases):
             self.cases(i, scoring, exact, depth)
+        elif isinstance(scoring, m.Assessed):
+            # A reviewer's points, rounded and clamped like any rule's value;
+            # the token is the whole assessment, for the trace.
+            key = self.out.const(assessment_key(item.id))
+            self.out.line(depth, f"w{i} = values[{key}]; v{i} = w{i}.points")
+            self.set(depth, i, self.to_points(f"v{i}"), f"w{i}", raw=f"v{i}")
         else:
             assert isinstance(scoring, m.Target)
             self.target(i, scoring, item.maximum, depth)

@@ -43,6 +43,7 @@ from htx_rules.trace import (
     StepPlan,
     TracePlan,
     UndefinedMark,
+    assessment_key,
     build_trace,
 )
 
@@ -80,7 +81,7 @@ _new_node = tuple.__new__
 class Missing(Exception):
     """Raised inside a rule that needs an evidence value that was not given."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str | tuple[str, str]) -> None:
         super().__init__(field)
         self.field = field
 
@@ -137,6 +138,8 @@ class _Compiler:
         if isinstance(expr, m.PointsOf):
             item = expr.item
             return lambda values, points: points[item]
+        if isinstance(expr, m.DossierComplete):
+            return self.field(DOSSIER_COMPLETE)  # type: ignore[arg-type]
         if isinstance(expr, m.Negate):
             operand = self.expr(expr.operand)
             return lambda values, points: -operand(values, points)
@@ -153,7 +156,8 @@ class _Compiler:
         return self.call(expr)
 
     def field(self, name: str) -> ExprFn:
-        if self.fields[name].type == "percent":
+        field = self.fields.get(name)
+        if field is not None and field.type == "percent":
             # Percentages are given as 0-100 and computed with as rates.
             def read_rate(values: Values, points: Points) -> Any:
                 try:
@@ -311,6 +315,8 @@ class _Compiler:
     def rule(self, item: m.Criterion) -> tuple[RunFn, ExplainFn]:
         scoring = item.scoring
         assert scoring is not None
+        if isinstance(scoring, m.Assessed):
+            return self.assessed(item.id, scoring)
         if isinstance(scoring, m.Formula):
             return self.formula(scoring)
         if isinstance(scoring, m.Conditional):
@@ -322,6 +328,29 @@ class _Compiler:
         if isinstance(scoring, m.Cases):
             return self.cases(scoring)
         return self.target(scoring, item.maximum)
+
+    def assessed(self, item_id: str, scoring: m.Assessed) -> tuple[RunFn, ExplainFn]:
+        key = assessment_key(item_id)
+        guidance = scoring.guidance or ""
+        span = scoring.span
+
+        def run(values: Values, points: Points) -> tuple[Any, Any]:
+            try:
+                given: Any = values[key]  # type: ignore[index]
+            except KeyError:
+                raise Missing(key) from None
+            return given.points, given
+
+        def explain(token: Any) -> tuple[Decision, tuple[Adjustment, ...]]:
+            details: tuple[tuple[str, Value], ...] = (
+                ("reviewer", token.reviewer),
+                ("justification", token.justification),
+            )
+            return _new_node(
+                Decision, ("assessed", None, token.points, details, guidance, span)
+            ), _NONE
+
+        return run, explain
 
     def formula(self, scoring: m.Formula) -> tuple[RunFn, ExplainFn]:
         value = self.expr(scoring.expr)
@@ -701,6 +730,29 @@ class Program:
         total = max(standard + bonus - deduction, ZERO)
         ordered = {item.id: points[item.id] for item in all_items(self.model)}
         return (total, standard, bonus, deduction, parts, ordered, tuple(missing), tuple(record))
+
+
+#: The key under which a unit's values say whether its dossier is complete
+#: (read by ``dossier complete`` in an ``eligible if`` condition).
+DOSSIER_COMPLETE: Final = ("dossier", "complete")
+
+
+def compile_condition(
+    model: m.RubricModel, source: SourceText, condition: m.Expr
+) -> Callable[[Mapping[Any, Any], Mapping[str, Decimal]], bool]:
+    """A checked condition (an award's ``eligible if``) as a function of the
+    values (evidence, and :data:`DOSSIER_COMPLETE`) and the points by id.
+
+    It raises :class:`Missing` when it needs a value that was not given and
+    :class:`Undefined` when a value cannot be computed.
+    """
+    function = _Compiler(model, source).expr(condition)
+
+    def holds(values: Mapping[Any, Any], points: Mapping[str, Decimal]) -> bool:
+        with decimal.localcontext(SCORING_CONTEXT):
+            return bool(function(values, points))  # type: ignore[arg-type]
+
+    return holds
 
 
 def highest_total(model: m.RubricModel) -> Decimal:

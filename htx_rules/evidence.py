@@ -14,6 +14,7 @@ import datetime
 import difflib
 import json
 import re
+import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Final
@@ -25,7 +26,7 @@ from htx_rules.codegen import compile_validator
 from htx_rules.decimals import HUNDRED, ZERO, Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem
 from htx_rules.messages import LongNumber, QuotedList, TypeWord, Verbatim, text_for
-from htx_rules.result import Value
+from htx_rules.result import Assessment, Value
 
 # Evidence numbers are bounded so that every rubric computation stays exact
 # inside the 60-digit scoring context.
@@ -302,9 +303,86 @@ def _short(value: object) -> object:
     return text if isinstance(value, str) else Verbatim(text)
 
 
+def validate_assessments(
+    assessed: Mapping[str, m.Criterion], given: Mapping[str, object]
+) -> dict[str, Assessment]:
+    """Check reviewers' assessments against the criteria a rubric marks
+    ``assessed by reviewer``; return them as :class:`Assessment` by id.
+
+    An assessment is an :class:`Assessment` or a mapping with ``points``,
+    ``reviewer`` and ``justification``.  Points above the criterion's maximum
+    are accepted (scoring clamps them, and the trace shows it); negative
+    points, a missing name or a missing justification are errors.
+
+    Raises:
+        EvidenceError: naming the criterion and what is wrong, for every problem.
+    """
+    problems: list[EvidenceProblem] = []
+    checked: dict[str, Assessment] = {}
+    for item_id, value in given.items():
+        where = str(item_id)
+        if item_id not in assessed:
+            guess = difflib.get_close_matches(where, list(assessed), n=1, cutoff=0.6)
+            problems.append(
+                EvidenceProblem(
+                    where,
+                    None,
+                    "assessment-unknown-criterion",
+                    {"known": QuotedList(tuple(assessed)) if assessed else "—"},
+                    "hint-did-you-mean" if guess else None,
+                    {"name": guess[0]} if guess else {},
+                )
+            )
+            continue
+        points: object
+        reviewer: object
+        justification: object
+        if isinstance(value, Assessment):
+            points, reviewer, justification = value
+        elif isinstance(value, Mapping):
+            points = value.get("points")
+            reviewer = value.get("reviewer")
+            justification = value.get("justification")
+        else:
+            problems.append(
+                EvidenceProblem(
+                    where, _short(value), "assessment-not-object", hint="hint-assessment-shape"
+                )
+            )
+            continue
+        number = _as_number(points)
+        if isinstance(number, _Problem):
+            problems.append(EvidenceProblem(where, _short(points), "assessment-points"))
+        elif number < 0:
+            problems.append(EvidenceProblem(where, number, "assessment-negative"))
+        if not isinstance(reviewer, str) or not reviewer.strip():
+            problems.append(EvidenceProblem(where, None, "assessment-no-reviewer"))
+        if not isinstance(justification, str) or not justification.strip():
+            problems.append(
+                EvidenceProblem(where, None, "assessment-no-justification", hint="hint-justify")
+            )
+        if not problems or all(p.field != where for p in problems):
+            checked[where] = Assessment(
+                Decimal(number),  # type: ignore[arg-type]
+                str(reviewer).strip(),
+                str(justification).strip(),
+            )
+    if problems:
+        raise EvidenceError(problems)
+    return checked
+
+
 # ---------------------------------------------------------------- evidence files
 
 DOCUMENT_KEYS: Final = ("contestant", "rubric", "evidence", "note")
+#: The further keys of a contest submission file (``docs/contest.md``).
+SUBMISSION_KEYS: Final = (
+    "claimed",
+    "claimed_total",
+    "dossier",
+    "verified",
+    "assessments",
+)
 
 
 @attrs.frozen
@@ -317,6 +395,8 @@ class EvidenceDocument:
         rubric: The rubric id the file was written for, when it names one.
         note: A free remark, when given.
         source: Where it was read from.
+        assessments: Reviewers' assessments of the criteria the rubric marks
+            ``assessed by reviewer``, by criterion id, when the file gives them.
     """
 
     evidence: Mapping[str, object]
@@ -324,6 +404,7 @@ class EvidenceDocument:
     rubric: str | None
     note: str | None
     source: str
+    assessments: Mapping[str, object] = attrs.field(factory=dict)
 
 
 class JsonReason:
@@ -386,13 +467,10 @@ class _DuplicateKey(Exception):
         self.key = key
 
 
-def parse_evidence_json(text: str, source: str = "<string>") -> EvidenceDocument:
-    """Read an evidence file written as JSON.
-
-    The file is either an object of field values, or an object with the keys
-    ``evidence`` (the field values), and optionally ``contestant``, ``rubric``
-    and ``note``.  Numbers are read as exact decimals; ``NaN``, ``Infinity``
-    and a key given twice are errors.
+def load_json_object(text: str, source: str = "<string>") -> dict[str, object]:
+    """Read a JSON object exactly: numbers as ``int`` or :class:`~decimal.Decimal`,
+    never ``float``; ``NaN``, ``Infinity``, over-long numbers and a key given
+    twice are errors.
 
     Raises:
         EvidenceError: naming the file, and the line and column of a JSON error.
@@ -439,15 +517,58 @@ def parse_evidence_json(text: str, source: str = "<string>") -> EvidenceDocument
         ) from None
     if not isinstance(data, dict):
         raise EvidenceError([EvidenceProblem("", _short(data), "evidence-not-object")], source)
+    return data
+
+
+def parse_evidence_json(text: str, source: str = "<string>") -> EvidenceDocument:
+    """Read an evidence file written as JSON.
+
+    The file is either an object of field values, or an object with the keys
+    ``evidence`` (the field values), and optionally ``contestant``, ``rubric``
+    and ``note`` — and the keys of a contest submission (``claimed``,
+    ``dossier``, ``verified``, ...; see ``docs/contest.md``), which scoring
+    one file leaves aside.  Numbers are read as exact decimals; ``NaN``,
+    ``Infinity`` and a key given twice are errors.
+
+    Raises:
+        EvidenceError: naming the file, and the line and column of a JSON error.
+    """
+    return evidence_document(load_json_object(text, source), source)
+
+
+def parse_evidence_toml(text: str, source: str = "<string>") -> EvidenceDocument:
+    """Read an evidence file written as TOML (numbers exact, as with JSON).
+
+    Raises:
+        EvidenceError: naming the file, and what TOML could not read.
+    """
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise EvidenceError(
+            [EvidenceProblem("", None, "contest-toml", {"reason": str(error)})], source
+        ) from None
+    return evidence_document(data, source)
+
+
+def evidence_document(data: Mapping[str, object], source: str) -> EvidenceDocument:
+    """An evidence document from a parsed JSON or TOML object (see
+    :func:`parse_evidence_json`).
+
+    Raises:
+        EvidenceError: naming the file and every key that is wrong.
+    """
     if "evidence" not in data:
         return EvidenceDocument(data, None, None, None, source)
     problems = [
-        EvidenceProblem(key, _short(value), "evidence-document-key", {"keys": DOCUMENT_KEYS})
+        EvidenceProblem(
+            key, _short(value), "evidence-document-key", {"keys": DOCUMENT_KEYS + SUBMISSION_KEYS}
+        )
         for key, value in data.items()
-        if key not in DOCUMENT_KEYS
+        if key not in DOCUMENT_KEYS and key not in SUBMISSION_KEYS
     ]
     evidence = data["evidence"]
-    if not isinstance(evidence, dict):
+    if not isinstance(evidence, Mapping):
         problems.append(EvidenceProblem("evidence", _short(evidence), "evidence-not-object"))
     texts: dict[str, str | None] = {}
     for key in ("contestant", "rubric", "note"):
@@ -458,6 +579,13 @@ def parse_evidence_json(text: str, source: str = "<string>") -> EvidenceDocument
             problems.append(EvidenceProblem(key, _short(value), "evidence-document-text"))
             value = None
         texts[key] = value
+    assessments = data.get("assessments") or {}
+    if not isinstance(assessments, Mapping):
+        problems.append(EvidenceProblem("assessments", _short(assessments), "evidence-not-object"))
+        assessments = {}
     if problems:
         raise EvidenceError(problems, source)
-    return EvidenceDocument(evidence, texts["contestant"], texts["rubric"], texts["note"], source)
+    assert isinstance(evidence, Mapping)
+    return EvidenceDocument(
+        evidence, texts["contestant"], texts["rubric"], texts["note"], source, assessments
+    )

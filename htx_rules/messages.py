@@ -180,6 +180,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "điểm viết bằng số thường, không có % hay đồng",
         "points are plain numbers, without % or đồng",
     ),
+    "duplicate-document": (
+        "giấy tờ '{name}' đã có trong hồ sơ ở dòng {line}",
+        "document '{name}' is already in the dossier on line {line}",
+    ),
+    "dossier-outside-eligibility": (
+        "'dossier complete' chỉ dùng trong dòng 'eligible if' của mục 'awards'",
+        "'dossier complete' can only be used in an 'eligible if' line of the 'awards' section",
+    ),
+    "no-dossier": (
+        "dùng 'dossier complete' nhưng bảng điểm chưa có mục 'dossier'",
+        "'dossier complete' is used but the rubric has no 'dossier' section",
+    ),
     "duplicate-field": (
         "trường minh chứng '{name}' đã khai báo ở dòng {line}",
         "evidence field '{name}' is already declared on line {line}",
@@ -425,6 +437,100 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "tệp minh chứng viết cho bảng điểm '{value}', không phải '{expected}'",
         "the evidence file is written for rubric '{value}', not '{expected}'",
     ),
+    "assessment-unknown-criterion": (
+        "'{field}': bảng điểm không có tiêu chí do người chấm đánh giá với mã này (các tiêu chí đó: {known})",
+        "'{field}': the rubric has no criterion assessed by a reviewer with this id (those criteria: {known})",
+    ),
+    "assessment-not-object": (
+        "'{field}': đánh giá phải gồm điểm (points), người chấm (reviewer) và lý do (justification)",
+        "'{field}': an assessment must give points, reviewer and justification",
+    ),
+    "assessment-points": (
+        "'{field}': điểm của người chấm phải là một số, không phải {value}",
+        "'{field}': the reviewer's points must be a number, not {value}",
+    ),
+    "assessment-negative": (
+        "'{field}': điểm của người chấm không được âm ({value})",
+        "'{field}': the reviewer's points cannot be negative ({value})",
+    ),
+    "assessment-no-reviewer": (
+        "'{field}': thiếu tên người chấm",
+        "'{field}': the reviewer's name is missing",
+    ),
+    "assessment-no-justification": (
+        "'{field}': thiếu lý do (nhận xét bằng văn bản) của người chấm",
+        "'{field}': the reviewer's written justification is missing",
+    ),
+    # ------------------------------------------------------------ contest input
+    "contest-invalid": (
+        "hồ sơ thi đua có {count} lỗi",
+        "the contest input has {count} problem(s)",
+    ),
+    "contest-duplicate": (
+        "đơn vị '{value}' đã có hồ sơ trong {other}; mỗi đơn vị chỉ một hồ sơ",
+        "unit '{value}' already has a submission in {other}; one submission per unit",
+    ),
+    "contest-no-submissions": (
+        "không có hồ sơ nào của đơn vị dự thi",
+        "no unit's submission was given",
+    ),
+    "contest-toml": (
+        "tệp TOML không đọc được: {reason}",
+        "the TOML file cannot be read: {reason}",
+    ),
+    "contest-no-contestant": (
+        "thiếu mã đơn vị dự thi (khóa 'contestant'), ví dụ contestant = \"931\"",
+        "the unit's code is missing (key 'contestant'), for example contestant = \"931\"",
+    ),
+    "contest-no-evidence": (
+        "thiếu bảng minh chứng đơn vị báo cáo (bảng 'evidence')",
+        "the evidence the unit reported is missing (table 'evidence')",
+    ),
+    "contest-dossier-list": (
+        '\'dossier\' phải là danh sách mã giấy tờ, ví dụ ["to_trinh", "bien_ban"], không phải {value}',
+        '\'dossier\' must be a list of document ids, such as ["to_trinh", "bien_ban"], not {value}',
+    ),
+    "contest-document-twice": (
+        "giấy tờ '{value}' được ghi hai lần trong 'dossier'",
+        "document '{value}' is listed twice in 'dossier'",
+    ),
+    "claim-not-number": (
+        "'{field}': điểm tự chấm phải là một số, không phải {value}",
+        "'{field}': a claimed score must be a number, not {value}",
+    ),
+    "claim-negative": (
+        "'{field}': điểm tự chấm không được âm ({value})",
+        "'{field}': a claimed score cannot be negative ({value})",
+    ),
+    "claim-unknown-item": (
+        "'{field}': bảng điểm không có tiêu chí hay quy tắc với mã này",
+        "'{field}': the rubric has no criterion or rule with this id",
+    ),
+    "dossier-unknown-document": (
+        "giấy tờ '{value}' không có trong danh mục hồ sơ của bảng điểm ({known})",
+        "document '{value}' is not in the rubric's dossier ({known})",
+    ),
+    # ------------------------------------------------------------ eligibility
+    "ineligible-rule": (
+        "không đạt điều kiện «{reason}» ({values}; điều kiện ở dòng {line})",
+        "does not meet «{reason}» ({values}; condition on line {line})",
+    ),
+    "ineligible-dossier": (
+        "không đạt điều kiện «{reason}»: thiếu {documents} (điều kiện ở dòng {line})",
+        "does not meet «{reason}»: missing {documents} (condition on line {line})",
+    ),
+    "ineligible-minimum": (
+        "tổng điểm {total} thấp hơn mức tối thiểu {minimum} điểm để được xét giải",
+        "total {total} is below the minimum of {minimum} points for an award",
+    ),
+    "ineligible-unknown": (
+        "không xác định được điều kiện «{reason}» vì thiếu '{field}' ({label}) (điều kiện ở dòng {line})",
+        "«{reason}» cannot be established: '{field}' ({label}) is missing (condition on line {line})",
+    ),
+    "ineligible-undefined": (
+        "không tính được điều kiện «{reason}» (điều kiện ở dòng {line})",
+        "«{reason}» cannot be computed (condition on line {line})",
+    ),
     "evidence-missing": (
         "'{field}' ({label}): thiếu minh chứng (chế độ nghiêm ngặt)",
         "'{field}' ({label}): no value given (strict mode)",
@@ -466,6 +572,22 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "hint-add-scoring": (
         "thêm một dòng cách tính điểm, thụt lề dưới tiêu chí (ví dụ '2 if ten_truong')",
         "add a scoring line indented under the criterion (such as '2 if field')",
+    ),
+    "hint-dossier-eligibility": (
+        "đặt điều kiện về hồ sơ vào dòng 'eligible if dossier complete \"...\"' trong mục 'awards'",
+        "put conditions on the dossier in an 'eligible if dossier complete \"...\"' line of 'awards'",
+    ),
+    "hint-add-dossier": (
+        "thêm mục 'dossier' liệt kê các giấy tờ, mỗi dòng: ma_giay_to \"Tên giấy tờ\"",
+        "add a 'dossier' section listing the documents, one per line: document_id \"Label\"",
+    ),
+    "hint-assessment-shape": (
+        'ghi ví dụ: {{ points = 2, reviewer = "Nguyễn Văn A", justification = "..." }}',
+        'write for example: {{ points = 2, reviewer = "Nguyễn Văn A", justification = "..." }}',
+    ),
+    "hint-justify": (
+        "mọi điểm do người chấm cho phải kèm lý do để kiểm tra lại được",
+        "every point a reviewer gives needs a written reason so that it can be checked",
     ),
     "hint-did-you-mean": ("có phải là '{name}'?", "did you mean '{name}'?"),
     "hint-indent-consistent": (
@@ -605,6 +727,17 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "evidence-not-utf8": ("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"),
     # ------------------------------------------------------------ command line
+    "cli-cannot-write": ("không ghi được '{path}': {reason}", "cannot write '{path}': {reason}"),
+    "cli-permission-write": ("không có quyền ghi", "permission denied"),
+    "cli-no-such-folder": ("không có thư mục này", "no such folder"),
+    "cli-xlsx-needs-out": (
+        "định dạng xlsx cần --out TỆP.xlsx (không in tệp Excel ra màn hình)",
+        "the xlsx format needs --out FILE.xlsx (an Excel file is not printed)",
+    ),
+    "cli-template-written": (
+        "đã ghi mẫu tự chấm điểm vào {path}",
+        "wrote the self-score form to {path}",
+    ),
     "cli-cannot-read": ("không đọc được '{path}': {reason}", "cannot read '{path}': {reason}"),
     "cli-no-such-file": ("không có tệp hay thư mục này", "no such file or folder"),
     "cli-permission": ("không có quyền đọc", "permission denied"),
@@ -662,6 +795,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "không tính vì {items} chưa đạt điểm",
         "not counted because {items} scored nothing",
     ),
+    "why-assessed": (
+        "người chấm {reviewer} cho {points} điểm: «{justification}»",
+        "reviewer {reviewer} gave {points} points: «{justification}»",
+    ),
+    "why-not-assessed": (
+        "chưa có đánh giá của người chấm (tiêu chí này do người chấm cho điểm)",
+        "not yet assessed (a reviewer gives this criterion's points)",
+    ),
     "why-missing": (
         "thiếu minh chứng '{field}' ({label}): 0 điểm",
         "evidence '{field}' ({label}) is missing: 0 points",
@@ -699,6 +840,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Deduction: {points} (at most {max})",
     ),
     "report-total": ("TỔNG ĐIỂM: {points}", "TOTAL: {points}"),
+    "report-unassessed": (
+        "Chưa có đánh giá của người chấm (tính 0 điểm): {items}",
+        "Not yet assessed by a reviewer (scored 0): {items}",
+    ),
     "report-missing": ("Thiếu minh chứng: {fields}", "Missing evidence: {fields}"),
     "column-id": ("Mã", "Id"),
     "column-label": ("Nội dung", "Criterion"),
@@ -711,6 +856,157 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "column-deduction": ("Trừ", "Deduction"),
     "column-total": ("Tổng", "Total"),
     "column-missing": ("Thiếu MC", "Missing"),
+    # ------------------------------------------------------------ contest report
+    "contest-title": ("KẾT QUẢ THI ĐUA — {title}", "CONTEST RESULTS — {title}"),
+    "contest-rubric": (
+        "Bảng điểm: {id} (năm {year}), tệp {file}",
+        "Rubric: {id} ({year}), file {file}",
+    ),
+    "contest-rank-rule": (
+        "Xếp hạng theo tổng điểm sau phúc tra; bằng điểm thì xét lần lượt: {keys}",
+        "Ranked by verified total; equal totals are separated, in order, by: {keys}",
+    ),
+    "contest-rank-rule-plain": (
+        "Xếp hạng theo tổng điểm sau phúc tra; bảng điểm không quy định cách xét khi bằng điểm",
+        "Ranked by verified total; the rubric declares no tie-break order",
+    ),
+    "contest-still-tied": (
+        "Vẫn bằng nhau sau mọi tiêu chí xét: đồng hạng — {rule}",
+        "Still tied after every key: a shared place — {rule}",
+    ),
+    "tie-subject-part": ("điểm phần {id}", "Part {id} points"),
+    "tie-subject-criterion": ("điểm tiêu chí {id}", "points of criterion {id}"),
+    "tie-subject-bonus": ("điểm cộng", "bonus points"),
+    "tie-subject-deduction": ("điểm trừ", "deduction points"),
+    "tie-subject-total": ("tổng điểm", "total"),
+    "tie-higher": ("{subject} cao hơn", "higher {subject}"),
+    "tie-lower": ("{subject} thấp hơn", "lower {subject}"),
+    "tie-earlier": ("{subject} sớm hơn", "earlier {subject}"),
+    "tie-later": ("{subject} muộn hơn", "later {subject}"),
+    "tie-policy-split": (
+        "các đơn vị đồng hạng chia đều tổng tiền thưởng của các giải mà họ cùng chiếm",
+        "the tied units share equally the prizes of the places they span",
+    ),
+    "tie-policy-each": (
+        "mỗi đơn vị đồng hạng nhận trọn giải của hạng đó",
+        "each tied unit receives the full award of that place",
+    ),
+    "tie-policy-council": (
+        "Hội đồng Thi đua - Khen thưởng quyết định giải cho các đơn vị đồng hạng",
+        "the Emulation and Commendation Council decides the award of the tied units",
+    ),
+    "tie-policy-none": (
+        "bảng điểm không quy định; Hội đồng Thi đua - Khen thưởng quyết định giải cho các đơn vị đồng hạng",
+        "the rubric does not say; the Emulation and Commendation Council decides the award of the tied units",
+    ),
+    "contest-tie-shared": (
+        "đồng hạng với {other} ({code}): bằng nhau ở tổng điểm và mọi tiêu chí xét",
+        "shares the place with {other} ({code}): equal in total and in every tie-break key",
+    ),
+    "contest-tie-broken": (
+        "bằng tổng điểm với {other} ({code}), xếp sau khi xét «{key}»: {own} so với {theirs}",
+        "same total as {other} ({code}), ranked below by «{key}»: {own} against {theirs}",
+    ),
+    "contest-not-eligible": ("không đủ điều kiện", "not eligible"),
+    "contest-award-shared-split": (
+        "{place} (đồng hạng với {others}; chia đều tiền thưởng)",
+        "{place} (shared with {others}; prizes split equally)",
+    ),
+    "contest-award-shared-each": (
+        "{place} (đồng hạng với {others}; mỗi đơn vị nhận trọn giải)",
+        "{place} (shared with {others}; each receives the full award)",
+    ),
+    "contest-award-shared-council": (
+        "{place}? (đồng hạng với {others}; chờ Hội đồng Thi đua - Khen thưởng quyết định)",
+        "{place}? (shared with {others}; for the Emulation and Commendation Council to decide)",
+    ),
+    "contest-prize-pending": ("chờ quyết định", "to be decided"),
+    "contest-below-awards": (
+        "đủ điều kiện, xếp hạng {rank}, sau các đơn vị được giải",
+        "eligible, ranked {rank}, below the awarded units",
+    ),
+    "contest-changed-value": ("{field} {reported} → {verified}", "{field} {reported} → {verified}"),
+    "contest-changed": ("phúc tra sửa: {changes}", "re-inspection changed: {changes}"),
+    "contest-claim-over-max": (
+        "điểm tự chấm {claimed} vượt điểm tối đa {max}",
+        "the claimed {claimed} exceeds the maximum of {max}",
+    ),
+    "contest-claim-differs": (
+        "tự chấm {claimed}, được công nhận {verified}",
+        "claimed {claimed}, recognised {verified}",
+    ),
+    "contest-basis-verified": (
+        "Đã phúc tra: điểm công nhận tính trên số liệu phúc tra (số liệu không phúc tra giữ như báo cáo)",
+        "Re-inspected: recognised points rest on the verified values (values not re-inspected as reported)",
+    ),
+    "contest-basis-reported": (
+        "Chưa phúc tra: điểm công nhận tính trên số liệu đơn vị báo cáo",
+        "Not re-inspected: recognised points rest on the values the unit reported",
+    ),
+    "contest-col-rank": ("Hạng", "Rank"),
+    "contest-col-code": ("Mã", "Code"),
+    "contest-col-unit": ("Đơn vị", "Unit"),
+    "contest-col-claimed": ("Tự chấm", "Claimed"),
+    "contest-col-reported": ("Theo báo cáo", "Reported"),
+    "contest-col-verified": ("Phúc tra", "Verified"),
+    "contest-col-eligible": ("Đủ điều kiện", "Eligible"),
+    "contest-col-award": ("Giải", "Award"),
+    "contest-col-prize": ("Tiền thưởng", "Prize"),
+    "contest-col-reason": ("Lý do", "Reason"),
+    "contest-awards-head": ("Giải thưởng:", "Awards:"),
+    "contest-no-awards": ("không có đơn vị nào được giải", "no unit receives an award"),
+    "contest-award-line": (
+        "{award}: {unit} ({code}), {total} điểm — {prize}",
+        "{award}: {unit} ({code}), {total} points — {prize}",
+    ),
+    "contest-remainder": (
+        "phần lẻ {amount} không chia hết được để lại cho Hội đồng quyết định",
+        "the {amount} that does not divide evenly is left for the Council to decide",
+    ),
+    "contest-passed-over-head": (
+        "Đơn vị xếp trên các đơn vị được giải nhưng không được giải:",
+        "Units ranked above awarded units that receive nothing:",
+    ),
+    "contest-unit-line": (
+        "{unit} ({code}), hạng {rank}, {total} điểm",
+        "{unit} ({code}), rank {rank}, {total} points",
+    ),
+    "contest-ineligible-head": (
+        "Đơn vị khác không đủ điều kiện xét giải:",
+        "Other units not eligible for an award:",
+    ),
+    "contest-ties-head": ("Bằng điểm:", "Ties:"),
+    "contest-policy": ("quy định khi đồng hạng: {rule}", "rule for a shared place: {rule}"),
+    "contest-missing": (
+        "Chưa nhận được hồ sơ của: {units}",
+        "No submission received from: {units}",
+    ),
+    "contest-star": (
+        "* chưa phúc tra: điểm tính trên số liệu đơn vị báo cáo",
+        "* not re-inspected: points rest on the values the unit reported",
+    ),
+    "contest-reconciliation-head": (
+        "Đối chiếu tự chấm, báo cáo và phúc tra (chỉ các dòng có khác biệt):",
+        "Claimed, reported and verified points (lines that differ only):",
+    ),
+    "contest-unit-head": (
+        "{unit} ({code}) — hạng {rank}, {total} điểm",
+        "{unit} ({code}) — rank {rank}, {total} points",
+    ),
+    "contest-note": ("Ghi chú: {note}", "Note: {note}"),
+    "contest-totals": (
+        "Tổng điểm: tự chấm {claimed}; theo số liệu báo cáo {reported}; phúc tra {verified}",
+        "Totals: claimed {claimed}; on reported values {reported}; verified {verified}",
+    ),
+    "contest-dossier-missing": ("Hồ sơ thiếu: {documents}", "Dossier lacks: {documents}"),
+    "contest-evidence-missing": (
+        "Thiếu minh chứng (tính 0 điểm): {fields}",
+        "Missing evidence (scored 0): {fields}",
+    ),
+    "contest-no-differences": (
+        "Điểm tự chấm khớp với điểm công nhận ở mọi tiêu chí",
+        "The claimed points match the recognised points on every criterion",
+    ),
     "explain-head": ("{title}{who}: {points} điểm", "{title}{who}: {points} points"),
     "explain-part": ("Phần {id} — {label}", "Part {id} — {label}"),
     "explain-total": (

@@ -94,6 +94,13 @@ class PointsOf:
 
 
 @attrs.frozen
+class DossierComplete:
+    """Whether the unit sent every document of the rubric's dossier (``dossier complete``)."""
+
+    span: Span = _span()
+
+
+@attrs.frozen
 class Negate:
     """``-x``."""
 
@@ -155,6 +162,7 @@ Expr: TypeAlias = (
     | ChoiceValue
     | DeadlineRef
     | PointsOf
+    | DossierComplete
     | Negate
     | Arithmetic
     | Comparison
@@ -284,7 +292,16 @@ class Target:
     span: Span = _span()
 
 
-Scoring: TypeAlias = Formula | Conditional | PerUnit | Banded | Cases | Target
+@attrs.frozen
+class Assessed:
+    """``assessed by reviewer ["guidance"]``: the points are a reviewer's judgment,
+    given with the verified input (points, reviewer's name, justification)."""
+
+    guidance: str | None
+    span: Span = _span()
+
+
+Scoring: TypeAlias = Formula | Conditional | PerUnit | Banded | Cases | Target | Assessed
 
 
 # ---------------------------------------------------------------- structure
@@ -406,6 +423,25 @@ class TieBreak:
 
 
 @attrs.frozen
+class Eligibility:
+    """``eligible if condition "reason"``: a unit that does not meet the condition
+    gets no award; the reason says what it lacked."""
+
+    condition: Expr
+    reason: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Document:
+    """A document of the award dossier (hồ sơ), by id and label."""
+
+    id: str
+    label: str
+    span: Span = _span()
+
+
+@attrs.frozen
 class Awards:
     """Award places, minimum score, tie-break order and the rule for a tie
     the order cannot break."""
@@ -416,6 +452,7 @@ class Awards:
     still_tied: Literal["split", "each", "council"] | None
     span: Span = _span()
     minimum_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    eligibility: tuple[Eligibility, ...] = ()
 
 
 @attrs.frozen
@@ -457,3 +494,4 @@ class RubricModel:
     bonus: Section | None
     deduction: Section | None
     awards: Awards | None
+    dossier: tuple[Document, ...] = ()

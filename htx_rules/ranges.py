@@ -157,6 +157,8 @@ class RangeAnalysis:
             return _safe(
                 _CONTEXT.subtract(base.low, amount.high), _CONTEXT.subtract(base.high, amount.low)
             )
+        if isinstance(scoring, m.Assessed):
+            return UNKNOWN  # a reviewer's points: bounded only by the clamp
         if isinstance(scoring, m.Banded | m.Cases):
             result: Interval | None = None
             for arm in scoring.arms:

@@ -288,6 +288,16 @@ def _decision_words(node: TraceNode, decision: Decision, index: _Index, lang: La
             if isinstance(points, Decimal | int) and points <= 0
         )
         return text("why-requires", lang, items=unmet)
+    if kind == "assessed":
+        return text(
+            "why-assessed",
+            lang,
+            points=_num(decision.subject, lang),
+            reviewer=decision.detail("reviewer"),
+            justification=decision.detail("justification"),
+        )
+    if kind == "not_assessed":
+        return text("why-not-assessed", lang)
     if kind == "missing":
         name = str(decision.subject)
         field = index.fields.get(name)
@@ -441,6 +451,15 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "parts": {k: canonical(v) for k, v in result.parts.items()},
         "items": {i.id: canonical(result.items[i.id]) for i in all_items(result.model)},
         "missing": list(result.missing),
+        "unassessed": list(result.unassessed),
+        "assessments": {
+            item_id: {
+                "points": canonical(a.points),
+                "reviewer": a.reviewer,
+                "justification": a.justification,
+            }
+            for item_id, a in result.assessments.items()
+        },
         "evidence": {
             f.name: _json_value(result.evidence[f.name])
             for f in result.model.fields
@@ -553,6 +572,8 @@ def _totals(result: Result, lang: Lang) -> list[str]:
         fields = {f.name: f for f in result.model.fields}
         names = tuple(f"{name} ({fields[name].label})" for name in result.missing)
         lines.append(text("report-missing", lang, fields=names))
+    if result.unassessed:
+        lines.append(text("report-unassessed", lang, items=result.unassessed))
     return lines
 
 

@@ -30,7 +30,7 @@ Value: TypeAlias = Decimal | int | bool | datetime.date | str
 
 AdjustmentKind = Literal["round", "cap", "max", "min"]
 NodeKind = Literal["rubric", "part", "criterion", "bonus", "deduction", "rule"]
-Status = Literal["scored", "missing", "undefined", "requires_unmet"]
+Status = Literal["scored", "missing", "undefined", "requires_unmet", "not_assessed"]
 DecisionKind = Literal[
     "formula",
     "condition",
@@ -41,6 +41,8 @@ DecisionKind = Literal[
     "otherwise",
     "no_match",
     "target",
+    "assessed",
+    "not_assessed",
     "sum",
     "requires_unmet",
     "missing",
@@ -70,14 +72,31 @@ class Adjustment(NamedTuple):
     limit: Decimal | None = None
 
 
+class Assessment(NamedTuple):
+    """A reviewer's judgment of a criterion the rubric marks ``assessed by reviewer``.
+
+    Attributes:
+        points: The points the reviewer gave; still rounded by the rubric's
+            rule and clamped to the criterion's maximum, like any rule's value.
+        reviewer: Who judged (a name, or a name and office).
+        justification: Why, in the reviewer's words: required.
+    """
+
+    points: Decimal
+    reviewer: str
+    justification: str
+
+
 class Decision(NamedTuple):
     """What decided a node's points.
 
     Attributes:
         kind: The branch taken: ``condition`` (true or false), ``threshold``,
             ``choice``, ``case``, ``otherwise``, ``no_match`` (no arm held),
-            ``per_unit``, ``target``, ``formula``, ``sum`` (of sub-criteria),
-            ``requires_unmet``, ``missing`` or ``undefined``.
+            ``per_unit``, ``target``, ``formula``, ``assessed`` (a reviewer's
+            points; ``details`` hold ``reviewer`` and ``justification``),
+            ``not_assessed`` (no assessment was given), ``sum`` (of
+            sub-criteria), ``requires_unmet``, ``missing`` or ``undefined``.
         arm: Which arm was taken (1-based), when the rule has arms.
         subject: The value the rule tested (a threshold's subject, a choice's
             value, a condition's outcome), or None.
@@ -114,7 +133,8 @@ class TraceNode(NamedTuple):
         source: The text of that rule.
         status: ``scored``; ``missing`` (it needed evidence that was not given);
             ``undefined`` (its value could not be computed, such as a division
-            by zero); ``requires_unmet`` (an item it requires did not score).
+            by zero); ``requires_unmet`` (an item it requires did not score);
+            ``not_assessed`` (a reviewer's criterion with no assessment given).
         raw: The value its rule computed (a rule's own ``at most`` included, and
             shown as a ``cap`` adjustment), before rounding and clamping.
         decision: What decided it.
@@ -198,6 +218,9 @@ class Result:
             :attr:`items` and :attr:`trace`).
         model: The rubric's rule model (for renderers).
         source_name: The file the rubric was loaded from.
+        unassessed: Criteria assessed by a reviewer for which no assessment
+            was given (they score 0).
+        assessments: The reviewers' assessments given, by criterion id.
     """
 
     total: Decimal
@@ -210,6 +233,8 @@ class Result:
     scored: Scored = attrs.field(repr=False, eq=attrs.cmp_using(eq=Scored.same_points))
     model: RubricModel = attrs.field(repr=False, eq=False)
     source_name: str = attrs.field(repr=False, eq=False)
+    unassessed: tuple[str, ...] = ()
+    assessments: Mapping[str, Assessment] = attrs.field(factory=dict, repr=False)
 
     @functools.cached_property
     def parts(self) -> Mapping[str, Decimal]:

@@ -7,17 +7,19 @@ import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from htx_rules import model as m
 from htx_rules.builder import Builder
-from htx_rules.checker import Checker
+from htx_rules.checker import Checker, all_items
 from htx_rules.codegen import CompiledProgram
 from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
 from htx_rules.evaluator import highest_total
-from htx_rules.evidence import EvidenceSchema
+from htx_rules.evidence import EvidenceSchema, validate_assessments
 from htx_rules.parser import parse
-from htx_rules.result import Result, Scored, Value
+from htx_rules.result import Assessment, Result, Scored, Value
 from htx_rules.source import SourceText, Span
+from htx_rules.trace import assessment_key
 
 _SCORED = tuple.__new__  # builds Scored from a tuple, skipping NamedTuple's __new__
 
@@ -39,6 +41,10 @@ class Rubric:
         self._schema = EvidenceSchema(model.fields)
         self._program = CompiledProgram(model, source)
         self._contestants = {c.code: c for c in model.contestants}
+        #: criteria whose points a reviewer gives, by id, in rubric order
+        self.assessed: dict[str, m.Criterion] = {
+            item.id: item for item in all_items(model) if isinstance(item.scoring, m.Assessed)
+        }
 
     def __repr__(self) -> str:
         return f"<Rubric {self.id!r} ({self.year}) from {self.source.name!r}>"
@@ -75,6 +81,7 @@ class Rubric:
         contestant: str | None = None,
         strict: bool = False,
         trace: bool = True,
+        assessments: Mapping[str, object] | None = None,
     ) -> Result:
         """Score one set of evidence.
 
@@ -89,15 +96,30 @@ class Rubric:
                 the rules that need it 0.
             trace: Build the explanation trace (the default); without it,
                 scoring is faster and ``Result.trace`` is None.
+            assessments: For criteria marked ``assessed by reviewer``, by
+                criterion id: an :class:`Assessment` (or a mapping with
+                ``points``, ``reviewer``, ``justification``).  A criterion
+                left out scores 0 and is listed in ``Result.unassessed``.
 
         Raises:
-            EvidenceError: naming every field whose value is wrong.
+            EvidenceError: naming every field (or assessment) whose value is wrong.
         """
         who = None if contestant is None else self._contestant(contestant)
         values = self._schema.validate(evidence, strict=strict)
+        judged: dict[str, Assessment] = {}
+        unassessed: tuple[str, ...] = ()
+        scored_values: Mapping[Any, object] = values
+        if assessments or self.assessed:
+            judged = validate_assessments(self.assessed, assessments or {})
+            unassessed = tuple(i for i in self.assessed if i not in judged)
+            if judged:
+                with_judgments: dict[Any, object] = dict(values)
+                for item_id, assessment in judged.items():
+                    with_judgments[assessment_key(item_id)] = assessment
+                scored_values = with_judgments
         program = self._program
         total, standard, bonus, deduction, parts, items, missing, *record = program.score(
-            values, trace
+            scored_values, trace
         )
         decimals = program.decimals
         return Result(
@@ -111,6 +133,8 @@ class Rubric:
             _SCORED(Scored, (program, parts, items, record[0] if trace else None)),
             self.model,
             self.source.name,
+            unassessed,
+            judged,
         )
 
     def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:

@@ -26,9 +26,19 @@ ExplainFn = Callable[[Any], "tuple[Decision, tuple[Adjustment, ...]]"]
 
 
 class MissingMark(NamedTuple):
-    """Token of a rule that needed evidence that was not given."""
+    """Token of a rule that needed evidence that was not given (``field`` is
+    an :func:`assessment_key` when it was a reviewer's assessment)."""
 
-    field: str
+    field: str | tuple[str, str]
+
+
+def assessment_key(item_id: str) -> tuple[str, str]:
+    """The key a reviewer's assessment of ``item_id`` is scored under.
+
+    Assessments travel with the evidence values into scoring; a tuple key
+    can never be taken for an evidence field's name.
+    """
+    return ("assessed", item_id)
 
 
 class UndefinedMark(NamedTuple):
@@ -163,8 +173,13 @@ def _build(plan: TracePlan, record: tuple[Any, ...], values: Mapping[str, Value]
                 ),
             )
         elif type(token) is MissingMark:
-            raw, value, status = None, ZERO, "missing"
-            decision = new(Decision, ("missing", None, token.field, (), "", None))
+            raw, value = None, ZERO
+            if type(token.field) is tuple:
+                status = "not_assessed"
+                decision = new(Decision, ("not_assessed", None, None, (), "", span))
+            else:
+                status = "missing"
+                decision = new(Decision, ("missing", None, token.field, (), "", None))
         elif type(token) is UndefinedMark:
             raw, value, status = None, ZERO, "undefined"
             decision = new(Decision, ("undefined", None, token.reason, (), "", token.span))
