@@ -125,9 +125,7 @@ def hand_written_total(e: Evidence) -> int:
     r = g("ty_le_dai_hoi")
     if r is not None:
         p += 200 if r >= 80 else 100 if r >= 60 else 0
-    n = g("cuoc_kiem_tra")
-    if n is not None:
-        p += 300 if n >= 4 else 200 if n >= 2 else 100 if n >= 1 else 0
+    # I.9.c is assessed by a reviewer; bulk scoring here gives no assessment: 0.
     c = g("bao_cao_6_thang")
     if c is not None:
         p += _REPORT[c]
@@ -240,7 +238,6 @@ _COUNTS = {  # field: (low, high), inclusive
     "htx_duoc_ho_tro": (0, 10),
     "ke_hoach_ho_tro": (0, 10),
     "can_bo_tre": (0, 5),
-    "cuoc_kiem_tra": (0, 6),
     "bao_cao_dot_xuat_tre": (0, 4),
     "tht_moi": (0, 15),
     "chi_tieu_tht": (0, 10),

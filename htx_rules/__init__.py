@@ -8,9 +8,24 @@ Load a rubric once, score evidence many times, and explain every point::
     result = rubric.score({"bcd_quyet_dinh": True, "htx_moi": 3, "chi_tieu_htx": 4})
     print(result.total)
     print(result.explain("vi"))
+
+Run a whole contest — self-scores, re-inspection, eligibility, ranking, awards::
+
+    contest = htx_rules.run_contest(rubric, htx_rules.read_submissions("examples/2021", rubric))
+    print(htx_rules.contest_text(contest))
 """
 
 from htx_rules._version import __version__
+from htx_rules.contest import (
+    Award,
+    ContestError,
+    ContestResult,
+    Reason,
+    ReconciliationLine,
+    Standing,
+    Submission,
+    run_contest,
+)
 from htx_rules.errors import (
     Diagnostic,
     EvidenceError,
@@ -21,27 +36,44 @@ from htx_rules.errors import (
     RubricSyntaxError,
 )
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json
-from htx_rules.result import Adjustment, Decision, Result, TraceNode
+from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
+from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
 from htx_rules.rubric import Rubric, load, loads
 from htx_rules.source import Span
+from htx_rules.submissions import parse_submission, read_submissions
 
 __all__ = [
     "Adjustment",
+    "Assessment",
+    "Award",
+    "ContestError",
+    "ContestResult",
     "Decision",
     "Diagnostic",
     "EvidenceDocument",
     "EvidenceError",
     "EvidenceProblem",
     "HtxRulesError",
+    "Reason",
+    "ReconciliationLine",
     "Result",
     "Rubric",
     "RubricCompileError",
     "RubricError",
     "RubricSyntaxError",
     "Span",
+    "Standing",
+    "Submission",
     "TraceNode",
     "__version__",
+    "contest_markdown",
+    "contest_text",
+    "contest_to_dict",
+    "contest_to_json",
     "load",
     "loads",
     "parse_evidence_json",
+    "parse_submission",
+    "read_submissions",
+    "run_contest",
 ]

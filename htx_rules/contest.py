@@ -262,8 +262,11 @@ class Standing:
         dossier_missing: Dossier documents it did not send.
         reasons: Why it is not eligible (empty: eligible).
         rank: Its place in the ranking of all units (shared by a tie).
-        tie: How it was separated from the unit above with the same total.
+        tie: How it was separated from the unit above with the same total
+            (``key`` None: it was not; it shares that unit's rank).
         award: The award it receives, or None.
+        shared_with: Codes of the other units sharing its rank (a tie the
+            rubric's order cannot break), in display order.
     """
 
     contestant: m.Contestant
@@ -278,6 +281,7 @@ class Standing:
     rank: int
     tie: TieNote | None
     award: Award | None
+    shared_with: tuple[str, ...] = ()
 
     @property
     def code(self) -> str:
@@ -302,7 +306,7 @@ class Standing:
     @property
     def shared(self) -> bool:
         """Whether its rank is shared with another unit (a tie not broken)."""
-        return self.tie is not None and self.tie.key is None
+        return bool(self.shared_with)
 
 
 @attrs.frozen
@@ -778,6 +782,9 @@ def _rank(
                 )
                 break
     award_of = _awards(rubric, keyed, ranks, policy)
+    codes_at: dict[int, list[str]] = {}
+    for (_, unit), rank in zip(keyed, ranks, strict=True):
+        codes_at.setdefault(rank, []).append(unit.contestant.code)
     standings = tuple(
         Standing(
             unit.contestant,
@@ -792,6 +799,7 @@ def _rank(
             rank,
             tie,
             award_of.get(unit.contestant.code),
+            tuple(c for c in codes_at[rank] if c != unit.contestant.code),
         )
         for (_, unit), rank, tie in zip(keyed, ranks, ties, strict=True)
     )

@@ -900,8 +900,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "the rubric does not say; the Emulation and Commendation Council decides the award of the tied units",
     ),
     "contest-tie-shared": (
-        "đồng hạng với {other} ({code}): bằng nhau ở tổng điểm và mọi tiêu chí xét",
-        "shares the place with {other} ({code}): equal in total and in every tie-break key",
+        "đồng hạng với {others}: bằng nhau ở tổng điểm và mọi tiêu chí xét",
+        "shares the place with {others}: equal in total and in every tie-break key",
     ),
     "contest-tie-broken": (
         "bằng tổng điểm với {other} ({code}), xếp sau khi xét «{key}»: {own} so với {theirs}",
@@ -976,6 +976,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Other units not eligible for an award:",
     ),
     "contest-ties-head": ("Bằng điểm:", "Ties:"),
+    "contest-shared-line": (
+        "{units}: đồng hạng {rank} — bằng nhau ở tổng điểm và mọi tiêu chí xét",
+        "{units}: share place {rank} — equal in total and in every tie-break key",
+    ),
+    "contest-no-claims": (
+        "Đơn vị không gửi bảng tự chấm điểm",
+        "The unit sent no self-score table",
+    ),
     "contest-policy": ("quy định khi đồng hạng: {rule}", "rule for a shared place: {rule}"),
     "contest-missing": (
         "Chưa nhận được hồ sơ của: {units}",

@@ -68,13 +68,17 @@ def policy_words(policy: str | None, lang: Lang) -> str:
 
 
 def tie_words(standing: Standing, result: ContestResult, lang: Lang) -> str:
-    """How a unit was separated from the one above it with the same total, if it was."""
+    """How a unit was separated from the one above it with the same total, or
+    that it shares its rank; empty when neither."""
+    if standing.shared_with:
+        others = tuple(
+            f"{result.standing(code).contestant.name} ({code})" for code in standing.shared_with
+        )
+        return text("contest-tie-shared", lang, others=others)
     note: TieNote | None = standing.tie
-    if note is None:
+    if note is None or note.key is None:
         return ""
     other = result.standing(note.other).contestant
-    if note.key is None:
-        return text("contest-tie-shared", lang, other=other.name, code=other.code)
     field = None
     if note.key.subject == "field":
         field = next((f for f in result.rubric.fields if f.name == note.key.ref), None)
@@ -191,7 +195,7 @@ def basis_words(standing: Standing, lang: Lang) -> str:
 def _ranking_rows(result: ContestResult, lang: Lang) -> list[list[str]]:
     rows = []
     for s in result.standings:
-        rank = str(s.rank) + ("=" if s.shared or _shares_rank(s, result) else "")
+        rank = str(s.rank) + ("=" if s.shared else "")
         rows.append(
             [
                 rank,
@@ -206,10 +210,6 @@ def _ranking_rows(result: ContestResult, lang: Lang) -> list[list[str]]:
             ]
         )
     return rows
-
-
-def _shares_rank(standing: Standing, result: ContestResult) -> bool:
-    return any(o is not standing and o.rank == standing.rank for o in result.standings)
 
 
 def _ranking_headers(lang: Lang) -> list[str]:
@@ -251,7 +251,8 @@ def _notes(result: ContestResult, lang: Lang, bullet: str) -> list[str]:
             )
         )
         award = s.award
-        if award is not None and award.remainder:
+        last_of_group = not any(o.rank == s.rank for o in awarded[awarded.index(s) + 1 :])
+        if award is not None and award.remainder and last_of_group:
             lines.append(
                 f"{bullet}"
                 + text("contest-remainder", lang, amount=format_money(award.remainder, lang))
@@ -292,12 +293,22 @@ def _notes(result: ContestResult, lang: Lang, bullet: str) -> list[str]:
                 + ": "
                 + "; ".join(r.text(lang) for r in s.reasons)
             )
-    ties = [s for s in result.standings if s.tie is not None]
-    if ties:
+    tie_lines: list[str] = []
+    seen_ranks: set[int] = set()
+    for s in result.standings:
+        if s.shared_with:
+            if s.rank not in seen_ranks:
+                seen_ranks.add(s.rank)
+                units = tuple(
+                    f"{o.contestant.name} ({o.code})" for o in result.standings if o.rank == s.rank
+                )
+                tie_lines.append(text("contest-shared-line", lang, units=units, rank=s.rank))
+        elif tie_words(s, result, lang):
+            tie_lines.append(f"{s.contestant.name} ({s.code}): {tie_words(s, result, lang)}")
+    if tie_lines:
         lines.append("")
         lines.append(text("contest-ties-head", lang))
-        for s in ties:
-            lines.append(f"{bullet}{s.contestant.name} ({s.code}): {tie_words(s, result, lang)}")
+        lines.extend(f"{bullet}{line}" for line in tie_lines)
     if any(s.shared for s in result.standings):
         lines.append(
             f"{bullet}{text('contest-policy', lang, rule=policy_words(result.policy, lang))}"
@@ -396,7 +407,9 @@ def _unit_summary(standing: Standing, lang: Lang) -> list[str]:
         lines.append(text("contest-evidence-missing", lang, fields=standing.verified.missing))
     if standing.verified.unassessed:
         lines.append(text("report-unassessed", lang, items=standing.verified.unassessed))
-    if not standing.differences:
+    if not standing.submission.claimed and standing.claimed_total is None:
+        lines.append(text("contest-no-claims", lang))
+    elif not standing.differences:
         lines.append(text("contest-no-differences", lang))
     return lines
 
@@ -507,6 +520,7 @@ def standing_to_dict(standing: Standing, result: ContestResult, lang: Lang) -> d
             "sent": list(standing.submission.dossier),
             "missing": [d.id for d in standing.dossier_missing],
         },
+        "shared_with": list(standing.shared_with),
         "tie": None
         if standing.tie is None
         else {

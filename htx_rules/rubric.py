@@ -45,6 +45,7 @@ class Rubric:
         self.assessed: dict[str, m.Criterion] = {
             item.id: item for item in all_items(model) if isinstance(item.scoring, m.Assessed)
         }
+        self._all_assessed = tuple(self.assessed)
 
     def __repr__(self) -> str:
         return f"<Rubric {self.id!r} ({self.year}) from {self.source.name!r}>"
@@ -107,10 +108,10 @@ class Rubric:
         who = None if contestant is None else self._contestant(contestant)
         values = self._schema.validate(evidence, strict=strict)
         judged: dict[str, Assessment] = {}
-        unassessed: tuple[str, ...] = ()
+        unassessed = self._all_assessed
         scored_values: Mapping[Any, object] = values
-        if assessments or self.assessed:
-            judged = validate_assessments(self.assessed, assessments or {})
+        if assessments:
+            judged = validate_assessments(self.assessed, assessments)
             unassessed = tuple(i for i in self.assessed if i not in judged)
             if judged:
                 with_judgments: dict[Any, object] = dict(values)

@@ -255,7 +255,9 @@ class TestJsonOutput:
     def test_json_equals_the_python_api(self) -> None:
         """The command line prints exactly what ``Result.to_json()`` gives."""
         document = htx_rules.parse_evidence_json(Path(FILE_934).read_text("utf-8"), FILE_934)
-        result = htx_rules.load(RUBRIC).score(document.evidence, contestant=document.contestant)
+        result = htx_rules.load(RUBRIC).score(
+            document.evidence, contestant=document.contestant, assessments=document.assessments
+        )
         assert run("score", RUBRIC, FILE_934, "--format", "json").out == result.to_json()
 
     def test_json_is_the_same_in_both_languages(self) -> None:

@@ -924,6 +924,63 @@ CHECKER_CASES = [
             "add a 'deadline 2021-12-20' line to the header",
         ),
     ),
+    # ------------------------------------------------------------ dossier
+    case(
+        "dossier-complete-in-a-rule",
+        lines(
+            *HEAD,
+            "dossier",
+            '  to_trinh "Tờ trình"',
+            'part I "P" max 2',
+            '  criterion I.1 "C" max 2',
+            "    2 if dossier complete",
+        ),
+        "dossier-outside-eligibility",
+        (8, 10, 16),
+        "'dossier complete' chỉ dùng trong dòng 'eligible if' của mục 'awards'",
+        "'dossier complete' can only be used in an 'eligible if' line of the 'awards' section",
+        (
+            "đặt điều kiện về hồ sơ vào dòng 'eligible if dossier complete \"...\"' trong mục "
+            "'awards'",
+            "put conditions on the dossier in an 'eligible if dossier complete \"...\"' line of "
+            "'awards'",
+        ),
+    ),
+    case(
+        "dossier-complete-without-dossier",
+        lines(
+            *HEAD,
+            *EVIDENCE,
+            *PART,
+            "awards",
+            '  place 1 "Nhất" 1.000.000 đồng',
+            '  eligible if dossier complete "Đủ hồ sơ"',
+        ),
+        "no-dossier",
+        (11, 15, 16),
+        "dùng 'dossier complete' nhưng bảng điểm chưa có mục 'dossier'",
+        "'dossier complete' is used but the rubric has no 'dossier' section",
+        (
+            "thêm mục 'dossier' liệt kê các giấy tờ, mỗi dòng: ma_giay_to \"Tên giấy tờ\"",
+            "add a 'dossier' section listing the documents, one per line: document_id \"Label\"",
+        ),
+    ),
+    case(
+        "document-listed-twice",
+        lines(
+            *HEAD,
+            *EVIDENCE,
+            "dossier",
+            '  to_trinh "Tờ trình"',
+            '  to_trinh "Công văn"',
+            *PART,
+        ),
+        "duplicate-document",
+        (8, 3, 8),
+        "giấy tờ 'to_trinh' đã có trong hồ sơ ở dòng 7",
+        "document 'to_trinh' is already in the dossier on line 7",
+        HINT_RENAME,
+    ),
     # ------------------------------------------------------------ kinds and units
     case(
         "percent-compared-without-sign-in-by",

@@ -24,12 +24,16 @@ import pytest
 
 import htx_rules
 from htx_rules.cli import main
+from htx_rules.evidence import parse_evidence_toml
 from tests.conftest import EXAMPLES_2021, GOLDEN, ROOT
 
 RUBRIC = "rubrics/2021.rules"
 GOLDEN_2021 = GOLDEN / "2021"
 CLI_GOLDEN = GOLDEN_2021 / "cli-score.txt"
-STEMS = sorted(path.stem for path in EXAMPLES_2021.glob("*.json"))
+EXAMPLE_FILES = {
+    path.stem: path.name for path in EXAMPLES_2021.iterdir() if path.suffix in (".json", ".toml")
+}
+STEMS = sorted(EXAMPLE_FILES)
 
 # What each golden file holds, by suffix.
 RENDERINGS: dict[str, Callable[[htx_rules.Result], str]] = {
@@ -53,11 +57,15 @@ def results(relative_rubric: htx_rules.Rubric) -> dict[str, htx_rules.Result]:
     """The result of each example file, by file stem (``934-h-phung-hiep``)."""
     scored = {}
     for stem in STEMS:
-        relative = f"examples/2021/{stem}.json"
-        document = htx_rules.parse_evidence_json(
-            (ROOT / relative).read_text(encoding="utf-8"), relative
+        relative = f"examples/2021/{EXAMPLE_FILES[stem]}"
+        text = (ROOT / relative).read_text(encoding="utf-8")
+        parse = parse_evidence_toml if relative.endswith(".toml") else htx_rules.parse_evidence_json
+        document = parse(text, relative)
+        # As ``htx-rules score`` does: the reported evidence, and the
+        # reviewer's assessment of I.9.c the file carries.
+        scored[stem] = relative_rubric.score(
+            document.evidence, contestant=document.contestant, assessments=document.assessments
         )
-        scored[stem] = relative_rubric.score(document.evidence, contestant=document.contestant)
     return scored
 
 
@@ -128,8 +136,11 @@ class TestGoldenFiles:
         check_golden(CLI_GOLDEN, out.getvalue(), update_goldens)
 
     def test_no_stray_golden_files(self) -> None:
-        """Every file in the golden folder is one these tests write (no stale leftovers)."""
-        present = {path.name for path in GOLDEN_2021.iterdir()}
+        """Every file in the golden folder is one these tests write (no stale leftovers);
+        the contest's golden files belong to tests/test_contest_cli.py."""
+        present = {
+            path.name for path in GOLDEN_2021.iterdir() if not path.name.startswith("contest")
+        }
         assert present == expected_golden_names()
 
     def test_golden_files_carry_no_machine_paths(self) -> None:
@@ -157,7 +168,9 @@ class TestGoldenFiles:
     ) -> None:
         """Scoring without a trace gives the same points as the golden (traced) results."""
         for result in by_code.values():
-            quick = relative_rubric.score(result.evidence, trace=False)
+            quick = relative_rubric.score(
+                result.evidence, trace=False, assessments=result.assessments
+            )
             assert quick.trace is None
             assert (quick.total, dict(quick.items)) == (result.total, dict(result.items))
 
@@ -186,13 +199,13 @@ class TestHandChecks:
         result = by_code["934"]
         part_1 = (
             d("1.5")
-            + d("1.5")  # I.1: both yes (l. 99, 102)
+            + d("1.5")  # I.1: both yes (l. 98, 101)
             + d("1.5")
-            + d("1.5")  # I.2 (l. 106, 108)
-            + 2  # I.3 (l. 111)
+            + d("1.5")  # I.2 (l. 105, 107)
+            + 2  # I.3 (l. 110)
             + 2
             + 2
-            + 2  # I.4 a-c (l. 115-119)
+            + 2  # I.4 a-c (l. 114-118)
             + min(3 * 1, 3)
             + min(6 * d("0.5"), 3)  # I.5: 3 conferences, 6 articles
             + (4 - min(2 * d("0.5"), d("1.5")))  # I.6: 2 communes short: 4 - 1 = 3
@@ -202,7 +215,7 @@ class TestHandChecks:
             + min(3, 3)  # I.8: budget, 5 of 5 supported, 3 young staff
             + 2
             + 2
-            + 1  # I.9: 95% >= 90%, 85% >= 80%, 1 inspection >= 1
+            + 1  # I.9: 95% >= 90%, 85% >= 80%; the reviewer gave I.9.c 1 point
             + 2
             + 2
             + 2  # I.10: on time, on time, 0 late
@@ -242,19 +255,19 @@ class TestHandChecks:
         assert (part_1, part_2, part_3) == (49, d("7.5"), d("31.5"))
         assert dict(result.parts) == {"I": part_1, "II": part_2, "III": part_3}
         assert result.total == by_code["934"].total == 88
-        # 935 handed its report in on the deadline day: "> deadline" is strict (l. 254).
+        # 935 handed its report in on the deadline day: "> deadline" is strict (l. 251).
         assert result.evidence["ngay_nop_bao_cao"].isoformat() == "2021-12-20"
         assert result.points("D1") == 0
 
     def test_tie_934_935_is_broken_by_part_3(self, by_code: dict[str, htx_rules.Result]) -> None:
-        """The first tie-break (l. 270, "higher part III") puts 934 (32) before 935 (31.5)."""
+        """The first tie-break (l. 278, "higher part III") puts 934 (32) before 935 (31.5)."""
         assert by_code["934"].parts["III"] > by_code["935"].parts["III"]
 
     def test_930_bonus_raw_6_capped_at_5(self, by_code: dict[str, htx_rules.Result]) -> None:
         """930: B1..B5 give 1 + 2 + 1 + 1 + 1 = 6 after each rule's maximum; the cap is 5."""
         result = by_code["930"]
         rules = {
-            "B1": d(1),  # 3 value-chain models >= 2 (l. 241)
+            "B1": d(1),  # 3 value-chain models >= 2 (l. 238)
             "B2": min(d("0.5") * (9 - 4), 2),  # 5 co-ops above target: 2.5 -> max 2
             "B3": min(d("0.5") * 3, 1),  # 3 model co-ops: 1.5 -> max 1
             "B4": d(1),  # 1 new union of co-ops
@@ -273,7 +286,7 @@ class TestHandChecks:
         """932: D1..D5 give 2 + 1.5 + 2 + 1.5 + 0.5 = 7.5; the section cap is 5."""
         result = by_code["932"]
         rules = {
-            "D1": d(2),  # report received 2021-12-22 > 2021-12-20 (l. 254)
+            "D1": d(2),  # report received 2021-12-22 > 2021-12-20 (l. 251)
             "D2": d("0.5") * 3,  # 3 late ad-hoc reports
             "D3": 1 * d(2),  # 2 new co-ops not operating
             "D4": d("0.5") * (4 - 1),  # 3 stopped co-ops not dissolved
@@ -295,7 +308,7 @@ class TestHandChecks:
         assert result.evidence["ngay_nop_bao_cao"].isoformat() == "2021-12-23"
         assert result.points("D1") == 2
         assert result.deduction == 2
-        # III.2 (l. 204): 95 of 120 is 20.8% short: 2 full 10% steps, 5 - 2 = 3.
+        # III.2 (l. 201): 95 of 120 is 20.8% short: 2 full 10% steps, 5 - 2 = 3.
         assert result.points("III.2") == 3
         assert (result.standard, result.bonus, result.total) == (d("88.5"), 1, d("87.5"))
 
@@ -343,14 +356,14 @@ class TestHandChecks:
     def test_936_deduction_per_commune_is_capped(
         self, by_code: dict[str, htx_rules.Result]
     ) -> None:
-        """936: I.6 (l. 130) is 4 minus 0.5 per commune short, at most 1.5 off: 4 -> 2.5."""
+        """936: I.6 (l. 129) is 4 minus 0.5 per commune short, at most 1.5 off: 4 -> 2.5."""
         result = by_code["936"]
         assert result.points("I.6") == 4 - min(4 * d("0.5"), d("1.5")) == d("2.5")
         # I.1.b requires I.1.a, which scored; it scores 0 because the answer is no.
         assert result.points("I.1.b") == 0
         # I.8.b: 1 of a target of 4, linear on 3 points.
         assert result.points("I.8.b") == half_up(3 * d(1) / 4) == d("0.75")
-        # III.7 (l. 231-235): 1 of 3 stopped co-ops dealt with is under 50%: 0.
+        # III.7 (l. 228-232): 1 of 3 stopped co-ops dealt with is under 50%: 0.
         assert result.points("III.7") == 0
         assert result.deduction == d("0.5") * 1 + d("0.5") * (3 - 1)
         assert result.total == d("23.25") + d("2.6") + d("12.67") - d("1.5") == d("37.02")

@@ -1171,13 +1171,25 @@ part I "Phần I" max 2   # phần
         assert htx_rules.loads(tabbed).model == htx_rules.loads(MINIMAL).model
 
     def test_shipped_rubric_compiles(self, rubric_2021: htx_rules.Rubric) -> None:
-        """The shipped 2021 rubric uses most constructs and compiles to its 43 fields."""
+        """The shipped 2021 rubric uses most constructs and compiles to its 42 fields,
+        four dossier documents, two eligibility lines and one reviewer-assessed criterion."""
         model = rubric_2021.model
-        assert len(model.fields) == 43
+        assert len(model.fields) == 42
+        assert [d.id for d in model.dossier] == [
+            "bao_cao_cham_diem",
+            "to_trinh",
+            "bien_ban",
+            "bao_cao_thanh_tich",
+        ]
+        assert list(rubric_2021.assessed) == ["I.9.c"]
         assert model.header.period_end == datetime.date(2021, 12, 20)
         assert model.header.estimated_to == datetime.date(2021, 12, 31)
         assert model.awards is not None
         assert model.awards.still_tied == "split"
+        assert [e.reason for e in model.awards.eligibility] == [
+            "Gửi báo cáo chấm điểm thi đua chậm nhất ngày 20/12/2021",
+            "Có đủ hồ sơ đề nghị khen thưởng",
+        ]
 
 
 # ---------------------------------------------------------------- spans

@@ -136,7 +136,9 @@ PROBE = textwrap.dedent(
     grammar_path = _resources.resource_path("grammar", "rubric.lark")
     rubric = htx_rules.load(rubric_path)
     document = htx_rules.parse_evidence_json(Path(sys.argv[1]).read_text("utf-8"), sys.argv[1])
-    result = rubric.score(document.evidence, contestant=document.contestant)
+    result = rubric.score(
+        document.evidence, contestant=document.contestant, assessments=document.assessments
+    )
     print(json.dumps({
         "package": htx_rules.__file__,
         "rubric": str(rubric_path),
