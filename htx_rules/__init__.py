@@ -40,7 +40,7 @@ from htx_rules.report import contest_markdown, contest_text, contest_to_dict, co
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
 from htx_rules.rubric import Rubric, load, loads
 from htx_rules.source import Span
-from htx_rules.submissions import parse_submission, read_submissions
+from htx_rules.submissions import parse_submission, read_submissions, run_contest_from
 
 __all__ = [
     "Adjustment",
@@ -76,4 +76,5 @@ __all__ = [
     "parse_submission",
     "read_submissions",
     "run_contest",
+    "run_contest_from",
 ]

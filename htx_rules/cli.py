@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
 
 from htx_rules import __version__
-from htx_rules.contest import ContestError, run_contest
+from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import parse_evidence_json, parse_evidence_toml
@@ -27,7 +27,7 @@ from htx_rules.render import markdown_report, result_to_json, results_to_json, s
 from htx_rules.report import contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load
-from htx_rules.submissions import read_submissions
+from htx_rules.submissions import run_contest_from
 
 EXIT_OK: Final = 0
 EXIT_EVIDENCE: Final = 1
@@ -168,8 +168,7 @@ def _contest(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> 
     if not source.exists():
         raise _UsageError(_cannot_read(args.input, None, lang))
     try:
-        submissions = read_submissions(source, rubric)
-        result = run_contest(rubric, submissions)
+        result = run_contest_from(source, rubric)
     except ContestError as error:
         print(error.render(lang), file=err)
         return EXIT_EVIDENCE

@@ -229,7 +229,8 @@ class Award:
         policy: The rule applied to a shared place (``split``, ``each``,
             ``council``), or None when the place is not shared.
         places: For a shared place, every award place the tied units span.
-        remainder: Đồng left over when a split prize does not divide exactly.
+        remainder: Đồng left over when a split prize does not divide exactly: the
+            remainder of the whole shared place, the same on each of its units.
     """
 
     place: m.Place
@@ -380,6 +381,11 @@ def run_contest(rubric: Rubric, submissions: Iterable[Submission]) -> ContestRes
                     EvidenceProblem("contestant", code, "unknown-contestant", {"known": known}),
                 )
             )
+            # Its other problems are reported too, so one round of fixes is enough.
+            try:
+                _score(rubric, attrs.evolve(submission, contestant=""))
+            except _Problems as error:
+                problems.extend((submission.source, p) for p in error.problems)
             continue
         if code in seen:
             problems.append(
@@ -425,8 +431,11 @@ class _Scored:
 
 
 def _score(rubric: Rubric, submission: Submission) -> _Scored:
+    """Score a submission; raise :class:`_Problems` listing everything wrong with it."""
     problems: list[EvidenceProblem] = []
-    code = str(submission.contestant)
+    # An unlisted unit is checked too (under no code), so that all of its
+    # problems are reported in one round.
+    code: str | None = str(submission.contestant) or None
     claimed = _claims(rubric, submission.claimed, problems)
     claimed_total = _claim_total(submission.claimed_total, problems)
     documents = {d.id: d for d in rubric.model.dossier}
@@ -456,6 +465,8 @@ def _score(rubric: Rubric, submission: Submission) -> _Scored:
         raise _Problems(problems)
     assert reported is not None
     verified = rubric.score(merged, contestant=code, assessments=judged)
+    if code is None:
+        raise _Problems([])
     sent = set(submission.dossier)
     dossier_missing = tuple(d for d in rubric.model.dossier if d.id not in sent)
     lines = _reconcile(rubric, claimed, reported, verified)
@@ -488,7 +499,10 @@ def _claims(
             )
             continue
         points = Decimal(value)
-        if not points.is_finite() or points < 0:
+        if not points.is_finite():
+            problems.append(EvidenceProblem(f"claimed.{item_id}", points, "claim-not-number"))
+            continue
+        if points < 0:
             problems.append(EvidenceProblem(f"claimed.{item_id}", points, "claim-negative"))
             continue
         claims[item_id] = points
@@ -502,7 +516,10 @@ def _claim_total(value: object, problems: list[EvidenceProblem]) -> Decimal | No
         problems.append(EvidenceProblem("claimed_total", _shown(value), "claim-not-number"))
         return None
     total = Decimal(value)
-    if not total.is_finite() or total < 0:
+    if not total.is_finite():
+        problems.append(EvidenceProblem("claimed_total", total, "claim-not-number"))
+        return None
+    if total < 0:
         problems.append(EvidenceProblem("claimed_total", total, "claim-negative"))
         return None
     return total

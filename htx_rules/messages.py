@@ -461,6 +461,186 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "'{field}': thiếu lý do (nhận xét bằng văn bản) của người chấm",
         "'{field}': the reviewer's written justification is missing",
     ),
+    # ------------------------------------------------------------ excel
+    "excel-unreadable": (
+        "không mở được tệp Excel (.xlsx): {reason}",
+        "the Excel file (.xlsx) cannot be opened: {reason}",
+    ),
+    "excel-no-forms": (
+        "sổ tính không có trang biểu mẫu tự chấm nào đã điền (trang tạo từ biểu mẫu của htx-rules, có cột khóa ẩn «htx:…»)",
+        "the workbook has no filled self-score form (a sheet made from the htx-rules form, with its hidden «htx:…» key column)",
+    ),
+    "excel-no-contestant": (
+        "trang biểu mẫu đã có số liệu nhưng chưa ghi đơn vị dự thi; chọn mã đơn vị ở ô «Đơn vị dự thi»",
+        "the form holds values but does not say which unit it is; choose the unit's code in the «Unit» cell",
+    ),
+    "excel-no-values": (
+        "biểu mẫu của đơn vị '{value}' chưa có số liệu báo cáo nào (cột «Số liệu báo cáo»)",
+        "the form of unit '{value}' gives no reported value (column «Reported value»)",
+    ),
+    "excel-rubric-mismatch": (
+        "biểu mẫu được tạo cho bảng điểm '{value}', không phải '{expected}'",
+        "the form was made for rubric '{value}', not '{expected}'",
+    ),
+    "excel-unknown-row": (
+        "dòng có khóa '{value}' không khớp mục nào của bảng điểm '{rubric}'; biểu mẫu được tạo cho bảng điểm khác?",
+        "the row keyed '{value}' matches nothing in rubric '{rubric}'; was the form made for another rubric?",
+    ),
+    "excel-duplicate-row": (
+        "dòng '{value}' có hai lần trong trang (lần đầu ở dòng {row}); xóa một dòng",
+        "row '{value}' appears twice on the sheet (first on row {row}); delete one of them",
+    ),
+    "excel-yes-no": (
+        "'{field}' ({label}): ô ghi '{value}'; chọn «có» hoặc «không»",
+        "'{field}' ({label}): the cell holds '{value}'; choose «yes» or «no»",
+    ),
+    "excel-unknown-choice": (
+        "'{field}' ({label}): '{value}' không phải một lựa chọn trong danh sách ({choices})",
+        "'{field}' ({label}): '{value}' is not one of the choices ({choices})",
+    ),
+    "excel-not-number": (
+        "'{field}' ({label}): ô ghi '{value}', không đọc được thành số",
+        "'{field}' ({label}): the cell holds '{value}', which does not read as a number",
+    ),
+    "excel-ambiguous-number": (
+        "'{field}' ({label}): '{value}' có thể là số nguyên {whole} hoặc số thập phân {fraction}",
+        "'{field}' ({label}): '{value}' may be the whole number {whole} or the decimal {fraction}",
+    ),
+    "excel-inexact-number": (
+        "'{field}' ({label}): ô chứa số {value}, hơn {digits} chữ số có nghĩa, không phải số nhập tay (có lẽ là kết quả của công thức)",
+        "'{field}' ({label}): the cell holds {value}, more than {digits} significant digits, not a typed number (probably a formula's result)",
+    ),
+    "excel-not-date": (
+        "'{field}' ({label}): ô ghi '{value}', không phải một ngày",
+        "'{field}' ({label}): the cell holds '{value}', which is not a date",
+    ),
+    "excel-date-time": (
+        "'{field}' ({label}): '{value}' có cả giờ; chỉ ghi ngày",
+        "'{field}' ({label}): '{value}' has a time of day; give the date only",
+    ),
+    "excel-formula-no-value": (
+        "'{field}': ô chứa công thức {value} chưa được tính; mở tệp bằng Excel rồi lưu lại, hoặc nhập giá trị",
+        "'{field}': the cell holds the formula {value}, never computed; open and save the file in Excel, or type the value",
+    ),
+    "hint-excel-number": (
+        "ghi số kiểu Việt Nam, ví dụ 72,5 hoặc 10.000.000",
+        "write a number such as 72.5 or 10000000",
+    ),
+    "hint-excel-ambiguous": (
+        "ghi không có dấu phân cách hàng nghìn (1500), hoặc ghi số thập phân với dấu phẩy (1,5)",
+        "write it without a thousands separator (1500), or as a decimal with a decimal comma (1,5)",
+    ),
+    "hint-excel-round": (
+        "nhập đúng giá trị, hoặc làm tròn bằng hàm ROUND",
+        "type the exact value, or round it with ROUND",
+    ),
+    "hint-excel-date": (
+        "nhập ngày dạng ngày/tháng/năm, ví dụ 20/12/2021, vào ô định dạng ngày",
+        "enter the date as 20/12/2021 (day/month/year) or 2021-12-20, into a date cell",
+    ),
+    "report-excel-form-sheet": ("Mẫu tự chấm", "Self-score form"),
+    "report-excel-form-title": (
+        "BIỂU MẪU TỰ CHẤM ĐIỂM THI ĐUA — {title}",
+        "SELF-SCORE FORM — {title}",
+    ),
+    "report-excel-contestant": ("Đơn vị dự thi", "Unit"),
+    "report-excel-contestant-hint": (
+        "chọn đơn vị trong danh sách (mã — tên đơn vị)",
+        "choose the unit from the list (code — name)",
+    ),
+    "report-excel-rubric": ("Mã bảng điểm", "Rubric id"),
+    "report-excel-title": ("Tên bảng điểm", "Rubric title"),
+    "report-excel-year": ("Năm", "Year"),
+    "report-excel-deadline": ("Hạn gửi báo cáo", "Deadline"),
+    "report-excel-claimed-total": ("Tổng điểm tự chấm (nếu ghi)", "Claimed total (if stated)"),
+    "report-excel-note": ("Ghi chú", "Note"),
+    "report-excel-legend": (
+        "Ô nền vàng: đơn vị dự thi điền. Ô nền xanh: Liên minh HTX tỉnh điền khi phúc tra (để trống: giữ số liệu báo cáo; ghi «—»: không công nhận số liệu báo cáo). Ô để trống: không có số liệu.",
+        "Yellow cells: filled in by the unit. Blue cells: filled in by the Provincial Cooperative Alliance at re-inspection (empty: the reported value stands; «—»: the reported value is not accepted). An empty cell gives no value.",
+    ),
+    "report-excel-section-evidence": ("{number}. MINH CHỨNG (SỐ LIỆU)", "{number}. EVIDENCE"),
+    "report-excel-section-claims": ("{number}. BẢNG TỰ CHẤM ĐIỂM", "{number}. SELF-SCORE TABLE"),
+    "report-excel-section-assessments": (
+        "{number}. ĐÁNH GIÁ CỦA NGƯỜI CHẤM (Liên minh HTX tỉnh điền khi phúc tra)",
+        "{number}. REVIEWERS' ASSESSMENTS (filled in by the Provincial Cooperative Alliance)",
+    ),
+    "report-excel-section-dossier": (
+        "{number}. HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG",
+        "{number}. AWARD DOSSIER",
+    ),
+    "report-excel-part": (
+        "Phần {id} — {label} (tối đa {max} điểm)",
+        "Part {id} — {label} (at most {max} points)",
+    ),
+    "report-excel-section-max": ("{label} (tối đa {max} điểm)", "{label} (at most {max} points)"),
+    "report-excel-col-field": ("Mã trường", "Field"),
+    "report-excel-col-type": ("Kiểu", "Type"),
+    "report-excel-col-allowed": ("Giá trị hợp lệ", "Allowed values"),
+    "report-excel-col-reported": ("Số liệu báo cáo", "Reported value"),
+    "report-excel-col-verified": ("Số liệu phúc tra", "Verified value"),
+    "report-excel-col-notes": ("Ghi chú", "Notes"),
+    "report-excel-col-claimed": ("Điểm tự chấm", "Claimed points"),
+    "report-excel-col-guidance": ("Hướng dẫn chấm", "Guidance"),
+    "report-excel-col-reviewer": ("Người chấm", "Reviewer"),
+    "report-excel-col-justification": ("Lý do", "Justification"),
+    "report-excel-col-document": ("Giấy tờ", "Document"),
+    "report-excel-col-sent": ("Đã gửi", "Sent"),
+    "report-excel-sum-of-children": (
+        "tổng các mục con; có thể để trống",
+        "the sum of the sub-criteria; may be left empty",
+    ),
+    "report-excel-assessed-item": (
+        "do người chấm đánh giá khi phúc tra",
+        "assessed by a reviewer at re-inspection",
+    ),
+    "report-excel-type-yesno": ("có/không", "yes/no"),
+    "report-excel-type-count": ("số đếm", "count"),
+    "report-excel-type-number": ("số", "number"),
+    "report-excel-type-percent": ("tỷ lệ %", "percentage"),
+    "report-excel-type-money": ("số tiền", "money"),
+    "report-excel-type-date": ("ngày", "date"),
+    "report-excel-type-choice": ("lựa chọn", "choice"),
+    "report-excel-allowed-yesno": ("có hoặc không", "yes or no"),
+    "report-excel-allowed-choice": ("chọn một: {choices}", "one of: {choices}"),
+    "report-excel-allowed-date": (
+        "ngày/tháng/năm, ví dụ {example}",
+        "a date, such as {example}",
+    ),
+    "report-excel-allowed-count": ("số nguyên {range}", "a whole number {range}"),
+    "report-excel-allowed-number": ("số {range}", "a number {range}"),
+    "report-excel-allowed-percent": (
+        "tỷ lệ phần trăm {range} (ghi 65 cho 65%)",
+        "a percentage {range} (write 65 for 65%)",
+    ),
+    "report-excel-allowed-money": ("số tiền bằng đồng {range}", "an amount in đồng {range}"),
+    "report-excel-allowed-points": ("số điểm {range}", "points {range}"),
+    "report-excel-range": ("từ {low} đến {high}", "from {low} to {high}"),
+    "report-excel-range-from": ("từ {low} trở lên", "of {low} or more"),
+    "report-excel-range-to": ("không quá {high}", "of at most {high}"),
+    "report-excel-unit": ("đơn vị tính: {unit}", "counted in: {unit}"),
+    "report-excel-dv-title": ("Giá trị không hợp lệ", "Invalid value"),
+    "report-excel-dv-error": ("Cần nhập: {allowed}", "Expected: {allowed}"),
+    "report-excel-ranking-sheet": ("Xếp hạng", "Ranking"),
+    "report-excel-col-verified-total": ("Tổng điểm phúc tra", "Verified total"),
+    "report-excel-col-claimed-total": ("Tổng điểm tự chấm", "Claimed total"),
+    "report-excel-col-reported-total": ("Tổng điểm theo báo cáo", "Reported total"),
+    "report-excel-col-prize": ("Tiền thưởng (đồng)", "Prize (đồng)"),
+    "report-excel-col-tie": ("Bằng điểm, đồng hạng", "Ties and shared places"),
+    "report-excel-col-difference": ("Khác biệt", "Differs"),
+    "report-excel-criteria-head": (
+        "Đối chiếu điểm theo tiêu chí: tự chấm, theo báo cáo, phúc tra",
+        "Points by criterion: claimed, reported, verified",
+    ),
+    "report-excel-changes-head": (
+        "Số liệu phúc tra thay đổi",
+        "Values re-inspection changed",
+    ),
+    "report-excel-no-changes": (
+        "Phúc tra không thay đổi số liệu nào",
+        "Re-inspection changed no value",
+    ),
+    "report-excel-eligibility-head": ("Điều kiện xét giải", "Eligibility for an award"),
+    "report-excel-eligible": ("Đủ điều kiện xét giải", "Eligible for an award"),
     # ------------------------------------------------------------ contest input
     "contest-invalid": (
         "hồ sơ thi đua có {count} lỗi",
@@ -477,6 +657,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "contest-toml": (
         "tệp TOML không đọc được: {reason}",
         "the TOML file cannot be read: {reason}",
+    ),
+    "contest-not-table": (
+        "'{field}' phải là một bảng các cặp tên = giá trị, không phải {value}",
+        "'{field}' must be a table of name = value pairs, not {value}",
     ),
     "contest-no-contestant": (
         "thiếu mã đơn vị dự thi (khóa 'contestant'), ví dụ contestant = \"931\"",
@@ -979,6 +1163,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "contest-shared-line": (
         "{units}: đồng hạng {rank} — bằng nhau ở tổng điểm và mọi tiêu chí xét",
         "{units}: share place {rank} — equal in total and in every tie-break key",
+    ),
+    "contest-assessed": (
+        "Người chấm đánh giá {id}: {points} / {max} điểm — {reviewer}: «{justification}»",
+        "Reviewer's assessment of {id}: {points} / {max} points — {reviewer}: «{justification}»",
     ),
     "contest-no-claims": (
         "Đơn vị không gửi bảng tự chấm điểm",

@@ -355,7 +355,8 @@ def explain_node(result: Result, node_id: str, lang: Lang = "vi") -> str:
 # ---------------------------------------------------------------- JSON
 
 
-def _json_value(value: Value | None) -> Any:
+def json_value(value: Value | None) -> Any:
+    """An evidence value as JSON: numbers as exact decimal strings, dates as ISO text."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
@@ -401,8 +402,8 @@ def node_to_dict(node: TraceNode, index: _Index) -> dict[str, Any]:
         else {
             "kind": decision.kind,
             "arm": decision.arm,
-            "subject": _json_value(decision.subject),
-            "details": {k: _json_value(v) for k, v in decision.details},
+            "subject": json_value(decision.subject),
+            "details": {k: json_value(v) for k, v in decision.details},
             "text": decision.text,
             "line": decision.span.line if decision.span else None,
         },
@@ -410,7 +411,7 @@ def node_to_dict(node: TraceNode, index: _Index) -> dict[str, Any]:
             {
                 "field": name,
                 "label": index.fields[name].label,
-                "value": _json_value(value),
+                "value": json_value(value),
                 "missing": value is None,
             }
             for name, value in node.reads
@@ -461,7 +462,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             for item_id, a in result.assessments.items()
         },
         "evidence": {
-            f.name: _json_value(result.evidence[f.name])
+            f.name: json_value(result.evidence[f.name])
             for f in result.model.fields
             if f.name in result.evidence
         },

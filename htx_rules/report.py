@@ -10,7 +10,6 @@ person reads comes from :mod:`htx_rules.messages`, in Vietnamese (numbers as
 
 from __future__ import annotations
 
-import datetime
 import json
 from decimal import Decimal
 from typing import Any, Final
@@ -20,7 +19,7 @@ from tabulate import tabulate
 from htx_rules import model as m
 from htx_rules.contest import ContestResult, ReconciliationLine, Standing, TieNote
 from htx_rules.decimals import Lang, canonical, format_money, format_number
-from htx_rules.render import _Index, describe, result_to_dict, show_evidence, text
+from htx_rules.render import _Index, describe, json_value, result_to_dict, show_evidence, text
 
 CONTEST_FORMAT: Final = "htx-rules.contest"
 CONTEST_FORMAT_VERSION: Final = 1
@@ -405,6 +404,20 @@ def _unit_summary(standing: Standing, lang: Lang) -> list[str]:
         )
     if standing.verified.missing:
         lines.append(text("contest-evidence-missing", lang, fields=standing.verified.missing))
+    for line in standing.lines:
+        assessment = standing.verified.assessments.get(line.id)
+        if assessment is not None:
+            lines.append(
+                text(
+                    "contest-assessed",
+                    lang,
+                    id=line.id,
+                    points=format_number(line.verified, lang),
+                    max=format_number(line.maximum, lang),
+                    reviewer=assessment.reviewer,
+                    justification=assessment.justification,
+                )
+            )
     if standing.verified.unassessed:
         lines.append(text("report-unassessed", lang, items=standing.verified.unassessed))
     if not standing.submission.claimed and standing.claimed_total is None:
@@ -458,6 +471,13 @@ def _md_escape(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
 
 
+def _md_indent(cell: str) -> str:
+    """A sub-criterion's id indented in a Markdown table (cells are trimmed,
+    so the indentation is written as non-breaking spaces)."""
+    id_ = cell.lstrip(" ")
+    return "&nbsp;&nbsp;" * ((len(cell) - len(id_)) // 2) + _md_escape(id_)
+
+
 def contest_markdown(result: ContestResult, lang: Lang = "vi") -> str:
     """The contest as Markdown, for a written report."""
     header = _header_lines(result, lang)
@@ -471,8 +491,13 @@ def contest_markdown(result: ContestResult, lang: Lang = "vi") -> str:
         )
     )
     out.append("")
-    for line in _notes(result, lang, "- "):
-        out.append(f"**{line}**" if line.endswith(":") and not line.startswith("- ") else line)
+    for note in _notes(result, lang, "- "):
+        if note.endswith(":") and not note.startswith("- "):
+            out.append(f"**{note}**")
+        elif note.startswith("* "):
+            out.append("\\" + note)  # a footnote mark, not a list item
+        else:
+            out.append(note)
     out.append("")
     out.append(f"## {text('contest-reconciliation-head', lang).rstrip(':')}")
     for standing in result.standings:
@@ -485,7 +510,7 @@ def contest_markdown(result: ContestResult, lang: Lang = "vi") -> str:
             out.append("")
             out.append(
                 tabulate(
-                    [[_md_escape(c).replace("  ", "  ") for c in row] for row in rows],
+                    [[_md_indent(row[0]), *map(_md_escape, row[1:])] for row in rows],
                     headers=_line_headers(lang),
                     tablefmt="pipe",
                     disable_numparse=True,
@@ -556,8 +581,8 @@ def standing_to_dict(standing: Standing, result: ContestResult, lang: Lang) -> d
                 "changed": [
                     {
                         "field": c.field,
-                        "reported": _json(c.reported),
-                        "verified": _json(c.verified),
+                        "reported": json_value(c.reported),
+                        "verified": json_value(c.verified),
                     }
                     for c in line.changed
                 ],
@@ -568,14 +593,6 @@ def standing_to_dict(standing: Standing, result: ContestResult, lang: Lang) -> d
         "reported": result_to_dict(standing.reported),
         "verified": result_to_dict(standing.verified),
     }
-
-
-def _json(value: object) -> object:
-    if isinstance(value, Decimal):
-        return canonical(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
 
 
 def contest_to_dict(result: ContestResult, lang: Lang = "vi") -> dict[str, Any]:

@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
-from htx_rules.contest import ContestError, Submission
+from htx_rules.contest import ContestError, ContestResult, Submission, run_contest
 from htx_rules.errors import EvidenceError, EvidenceProblem
 from htx_rules.evidence import DOCUMENT_KEYS, SUBMISSION_KEYS, load_json_object
 from htx_rules.rubric import Rubric
@@ -98,7 +98,7 @@ def submission_from_data(
         elif isinstance(value, Mapping):
             tables[key] = {str(k): v for k, v in value.items()}
         else:
-            problems.append(EvidenceProblem(key, _short(value), "evidence-not-object"))
+            problems.append(EvidenceProblem(key, _short(value), "contest-not-table"))
             tables[key] = None
     if tables["evidence"] is None and "evidence" not in data:
         problems.append(EvidenceProblem("evidence", None, "contest-no-evidence"))
@@ -154,16 +154,28 @@ def read_folder(folder: str | Path, *, rubric_id: str | None = None) -> list[Sub
     return submissions
 
 
-def read_submissions(source: str | Path, rubric: Rubric) -> list[Submission]:
+def read_submissions(
+    source: str | Path,
+    rubric: Rubric,
+    *,
+    problems: list[tuple[str, EvidenceProblem]] | None = None,
+) -> list[Submission]:
     """The contest input at ``source``: a folder of per-unit files (TOML, JSON,
     or filled Excel forms), one such file, or one Excel workbook with a sheet
     per unit.  Files are read in name order; the order does not change the
     result.
 
+    With ``problems``, the problems of the files that cannot be read are
+    added to that list and the others are returned, so that a caller can go
+    on and report every problem at once (as :func:`run_contest_from` does).
+
     Raises:
-        ContestError: listing the problems of every file, sheet and field.
+        ContestError: listing the problems of every file, sheet and field
+            (without ``problems``).
         OSError: something cannot be read.
     """
+    collect = problems is not None
+    found: list[tuple[str, EvidenceProblem]] = [] if problems is None else problems
     path = Path(source)
     if path.is_dir():
         files = sorted(
@@ -176,7 +188,6 @@ def read_submissions(source: str | Path, rubric: Rubric) -> list[Submission]:
     else:
         files = [path]
     submissions: list[Submission] = []
-    problems: list[tuple[str, EvidenceProblem]] = []
     for file in files:
         try:
             if file.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -186,12 +197,32 @@ def read_submissions(source: str | Path, rubric: Rubric) -> list[Submission]:
             else:
                 submissions.append(read_file(file, rubric_id=rubric.id))
         except ContestError as error:
-            problems.extend(error.problems)
+            found.extend(error.problems)
+    if not files:
+        found.append((str(path), EvidenceProblem("", None, "contest-no-submissions")))
+    if found and not collect:
+        raise ContestError(found)
+    return submissions
+
+
+def run_contest_from(source: str | Path, rubric: Rubric) -> ContestResult:
+    """Read the contest input at ``source`` (see :func:`read_submissions`) and
+    run the contest, reporting every problem at once: those of files that
+    cannot be read and those the contest finds in the others.
+
+    Raises:
+        ContestError: listing every problem of every file, sheet and field.
+        OSError: something cannot be read.
+    """
+    problems: list[tuple[str, EvidenceProblem]] = []
+    submissions = read_submissions(source, rubric, problems=problems)
+    try:
+        result = run_contest(rubric, submissions)
+    except ContestError as error:
+        problems.extend(error.problems)
     if problems:
         raise ContestError(problems)
-    if not submissions:
-        raise ContestError([(str(path), EvidenceProblem("", None, "contest-no-submissions"))])
-    return submissions
+    return result
 
 
 def read_file(file: str | Path, *, rubric_id: str | None = None) -> Submission:
@@ -216,5 +247,6 @@ __all__ = [
     "read_file",
     "read_folder",
     "read_submissions",
+    "run_contest_from",
     "submission_from_data",
 ]
