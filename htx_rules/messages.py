@@ -554,6 +554,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "report-excel-deadline": ("Hạn gửi báo cáo", "Deadline"),
     "report-excel-claimed-total": ("Tổng điểm tự chấm (nếu ghi)", "Claimed total (if stated)"),
     "report-excel-note": ("Ghi chú", "Note"),
+    "report-excel-re-inspected": ("Đã phúc tra", "Re-inspected"),
+    "report-excel-re-inspected-hint": (
+        "Liên minh HTX tỉnh chọn «có» khi đã phúc tra, kể cả khi phúc tra không thay đổi số liệu nào",
+        "the Provincial Cooperative Alliance chooses «yes» once it has re-inspected, even when re-inspection changed no value",
+    ),
     "report-excel-legend": (
         "Ô nền vàng: đơn vị dự thi điền. Ô nền xanh: Liên minh HTX tỉnh điền khi phúc tra (để trống: giữ số liệu báo cáo; ghi «—»: không công nhận số liệu báo cáo). Ô để trống: không có số liệu.",
         "Yellow cells: filled in by the unit. Blue cells: filled in by the Provincial Cooperative Alliance at re-inspection (empty: the reported value stands; «—»: the reported value is not accepted). An empty cell gives no value.",

@@ -13,6 +13,8 @@ Conventions the documents follow, and these tests rely on:
   trace node ``ID`` of that example's ``Result.to_dict()``, exactly;
 * ``<!-- excerpt: EVIDENCE keys K1,K2 -->`` before a ``json`` block: the block holds
   those top-level keys of ``Result.to_dict()``, exactly;
+* either excerpt marker may end with ``unassessed``: the example is then scored
+  without the reviewers' assessments its file carries;
 * ``<!-- output: ARGS -->`` before a ``text`` block: every line of the block, except
   lines that are only ``…``, is a line of ``htx-rules ARGS``'s output, in order;
 * ``<!-- totals: examples/2021 -->`` before a table: its rows are the engine's
@@ -34,6 +36,7 @@ import pytest
 
 import htx_rules
 from htx_rules.cli import main
+from htx_rules.evidence import parse_evidence_toml
 from htx_rules.messages import CATALOG
 from htx_rules.parser import keywords
 from htx_rules.result import AdjustmentKind, DecisionKind, NodeKind, Status
@@ -122,14 +125,22 @@ def problem_codes() -> list[str]:
     return [code for code in CATALOG if not code.startswith(REPORT_PREFIXES)]
 
 
-def score_example(evidence_path: str) -> htx_rules.Result:
-    """Score one example file the way the command line does, from the repository root."""
+def score_example(evidence_path: str, *, assessed: bool = True) -> htx_rules.Result:
+    """Score one example file the way the command line does, from the repository root
+    (without its reviewers' assessments when ``assessed`` is false)."""
     with contextlib.chdir(ROOT):
         rubric = htx_rules.load(RUBRIC_2021)
-        document = htx_rules.parse_evidence_json(
-            Path(evidence_path).read_text(encoding="utf-8"), evidence_path
+        parse = (
+            parse_evidence_toml
+            if evidence_path.endswith(".toml")
+            else htx_rules.parse_evidence_json
         )
-        return rubric.score(document.evidence, contestant=document.contestant)
+        document = parse(Path(evidence_path).read_text(encoding="utf-8"), evidence_path)
+        return rubric.score(
+            document.evidence,
+            contestant=document.contestant,
+            assessments=document.assessments if assessed else None,
+        )
 
 
 def find_node(tree: dict[str, typing.Any], node_id: str) -> dict[str, typing.Any] | None:
@@ -320,7 +331,7 @@ class TestTraceReference:
 
     def test_json_keys_are_documented(self) -> None:
         """Every key of a result's JSON form, at every level, appears in backticks."""
-        data = score_example("examples/2021/931-tp-nga-bay.json").to_dict()
+        data = score_example("examples/2021/931-tp-nga-bay.toml").to_dict()
         keys: set[str] = set(data)
         keys |= set(data["rubric"]) | set(data["contestant"])
         for node in _walk(data["trace"]):
@@ -342,8 +353,8 @@ class TestTraceReference:
     def test_excerpt_is_real_output(self, marked_block: tuple[Block, str]) -> None:
         """The JSON block equals the part of the engine's result it says it shows."""
         block, what = marked_block
-        evidence, kind, arg = what.split()
-        data = score_example(evidence).to_dict()
+        evidence, kind, arg, *options = what.split()
+        data = score_example(evidence, assessed="unassessed" not in options).to_dict()
         shown = json.loads(block.text)
         if kind == "node":
             assert shown == find_node(data["trace"], arg)
@@ -425,7 +436,11 @@ class TestRubric2021Page:
         seen = set()
         for row in body:
             code = row[columns["Code"]]
-            path = next((ROOT / "examples" / "2021").glob(f"{code}-*.json"))
+            path = next(
+                p
+                for p in (ROOT / "examples" / "2021").glob(f"{code}-*")
+                if p.suffix in (".json", ".toml")
+            )
             result = score_example(str(path.relative_to(ROOT)))
             expected = {
                 "I": result.parts["I"],
