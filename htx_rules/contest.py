@@ -40,7 +40,7 @@ from htx_rules.decimals import SCORING_CONTEXT, ZERO
 from htx_rules.errors import EvidenceError, EvidenceProblem, HtxRulesError
 from htx_rules.evaluator import DOSSIER_COMPLETE, Missing, Undefined, compile_condition
 from htx_rules.evidence import validate_assessments
-from htx_rules.messages import QuotedList, render_message
+from htx_rules.messages import QuotedList, Verbatim, render_message
 from htx_rules.render import show_evidence
 from htx_rules.result import Assessment, Result, TraceNode, Value
 from htx_rules.rubric import Rubric
@@ -347,10 +347,12 @@ class ContestResult:
         return tuple(sorted(awards.places, key=lambda p: p.rank)) if awards else ()
 
     def passed_over(self) -> tuple[Standing, ...]:
-        """Units ranked at or above the last awarded unit that received nothing."""
+        """Units ranked at or above the last awarded unit that received nothing
+        (none when no unit is awarded: then every ineligible unit is simply
+        not eligible, with its reasons)."""
         awarded = self.awarded
         if not awarded:
-            return tuple(s for s in self.standings if not s.eligible)
+            return ()
         last = max(s.rank for s in awarded)
         return tuple(s for s in self.standings if s.award is None and s.rank <= last)
 
@@ -526,8 +528,10 @@ def _claim_total(value: object, problems: list[EvidenceProblem]) -> Decimal | No
 
 
 def _shown(value: object) -> object:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "…"
+    """A wrong value as a message shows it: as Python writes it, so that text
+    keeps its quotes (``'90'`` is not the number 90)."""
+    text = repr(value)
+    return Verbatim(text if len(text) <= 60 else text[:57] + "…")
 
 
 def _unknown_item(item_id: str, items: Mapping[str, m.Criterion]) -> EvidenceProblem:
@@ -580,7 +584,7 @@ def _reconcile(
     fields = {f.name: f for f in rubric.model.fields}
     lines = []
     depth_of = _depths(rubric.model)
-    claims = dict(claimed)
+    claims: dict[str, Decimal | None] = dict(claimed)
 
     def claim_of(item: m.Criterion) -> Decimal | None:
         # A parent the table does not score itself claims what its
@@ -592,7 +596,7 @@ def _reconcile(
         return sum(known, ZERO) if known else None
 
     for item in all_items(rubric.model):
-        claims[item.id] = claim_of(item)  # type: ignore[assignment]
+        claims[item.id] = claim_of(item)
     for item in all_items(rubric.model):
         before, after = reported_nodes[item.id], verified_nodes[item.id]
         assessed = isinstance(item.scoring, m.Assessed)
@@ -680,14 +684,11 @@ def _eligibility(
                 )
             )
         else:
+            shown = _condition_values(rule.condition, result, fields)
             reasons.append(
                 Reason(
-                    "ineligible-rule",
-                    {
-                        "reason": rule.reason,
-                        "line": rule.span.line,
-                        "values": _condition_values(rule.condition, result, fields),
-                    },
+                    "ineligible-rule" if shown.pairs else "ineligible-rule-plain",
+                    {"reason": rule.reason, "line": rule.span.line, "values": shown},
                 )
             )
     if awards.minimum is not None and result.total < awards.minimum:

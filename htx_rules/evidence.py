@@ -343,6 +343,11 @@ def validate_assessments(
             points = value.get("points")
             reviewer = value.get("reviewer")
             justification = value.get("justification")
+            problems.extend(
+                EvidenceProblem(where, str(key), "assessment-unknown-key")
+                for key in value
+                if key not in ("points", "reviewer", "justification")
+            )
         else:
             problems.append(
                 EvidenceProblem(
@@ -351,8 +356,14 @@ def validate_assessments(
             )
             continue
         number = _as_number(points)
-        if isinstance(number, _Problem):
-            problems.append(EvidenceProblem(where, _short(points), "assessment-points"))
+        if points is None:
+            problems.append(
+                EvidenceProblem(where, None, "assessment-no-points", hint="hint-assessment-shape")
+            )
+        elif isinstance(number, _Problem):
+            hint = "hint-decimal-evidence" if isinstance(points, float) else None
+            shown = Verbatim(repr(points)) if isinstance(points, str) else _short(points)
+            problems.append(EvidenceProblem(where, shown, "assessment-points", hint=hint))
         elif number < 0:
             problems.append(EvidenceProblem(where, number, "assessment-negative"))
         if not isinstance(reviewer, str) or not reviewer.strip():

@@ -445,6 +445,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "'{field}': đánh giá phải gồm điểm (points), người chấm (reviewer) và lý do (justification)",
         "'{field}': an assessment must give points, reviewer and justification",
     ),
+    "assessment-unknown-key": (
+        "'{field}': đánh giá chỉ gồm points, reviewer, justification; không dùng khóa '{value}'",
+        "'{field}': an assessment has only points, reviewer and justification; not key '{value}'",
+    ),
+    "assessment-no-points": (
+        "'{field}': thiếu điểm của người chấm (points)",
+        "'{field}': the reviewer's points are missing",
+    ),
     "assessment-points": (
         "'{field}': điểm của người chấm phải là một số, không phải {value}",
         "'{field}': the reviewer's points must be a number, not {value}",
@@ -704,6 +712,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "không đạt điều kiện «{reason}» ({values}; điều kiện ở dòng {line})",
         "does not meet «{reason}» ({values}; condition on line {line})",
     ),
+    "ineligible-rule-plain": (
+        "không đạt điều kiện «{reason}» (điều kiện ở dòng {line})",
+        "does not meet «{reason}» (condition on line {line})",
+    ),
     "ineligible-dossier": (
         "không đạt điều kiện «{reason}»: thiếu {documents} (điều kiện ở dòng {line})",
         "does not meet «{reason}»: missing {documents} (condition on line {line})",
@@ -771,8 +783,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "add a 'dossier' section listing the documents, one per line: document_id \"Label\"",
     ),
     "hint-assessment-shape": (
-        'ghi ví dụ: {{ points = 2, reviewer = "Nguyễn Văn A", justification = "..." }}',
-        'write for example: {{ points = 2, reviewer = "Nguyễn Văn A", justification = "..." }}',
+        'ghi ba mục: points (điểm), reviewer (người chấm), justification (lý do), ví dụ points = 2, reviewer = "Nguyễn Văn A", justification = "..."',
+        'give three entries: points, reviewer, justification, for example points = 2, reviewer = "Nguyễn Văn A", justification = "..."',
     ),
     "hint-justify": (
         "mọi điểm do người chấm cho phải kèm lý do để kiểm tra lại được",
@@ -932,8 +944,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "cli-permission": ("không có quyền đọc", "permission denied"),
     "cli-is-folder": ("đây là một thư mục, không phải tệp", "it is a folder, not a file"),
     "cli-empty-folder": (
-        "thư mục '{path}' không có tệp .json nào",
-        "folder '{path}' holds no .json file",
+        "thư mục '{path}' không có tệp .json hay .toml nào",
+        "folder '{path}' holds no .json or .toml file",
     ),
     "cli-summary": ("TỔNG HỢP", "SUMMARY"),
     # ------------------------------------------------------------ explanations and reports

@@ -30,9 +30,12 @@ from typing import Final
 from htx_rules.contest import ContestError, ContestResult, Submission, run_contest
 from htx_rules.errors import EvidenceError, EvidenceProblem
 from htx_rules.evidence import DOCUMENT_KEYS, SUBMISSION_KEYS, load_json_object
+from htx_rules.messages import Verbatim
 from htx_rules.rubric import Rubric
 
 KEYS: Final = DOCUMENT_KEYS + SUBMISSION_KEYS
+#: what a ``verified`` value may say for "the reported value is not accepted"
+NOT_ACCEPTED: Final = ("—", "-", "–")
 #: file name endings read from a contest folder
 SUFFIXES: Final = (".toml", ".json")
 #: Excel forms, read by :mod:`htx_rules.excel`
@@ -97,6 +100,10 @@ def submission_from_data(
             tables[key] = None
         elif isinstance(value, Mapping):
             tables[key] = {str(k): v for k, v in value.items()}
+            if key == "verified":
+                # TOML has no null: a dash marks a reported value re-inspection
+                # did not accept, as in the Excel form.
+                tables[key] = {str(k): None if v in NOT_ACCEPTED else v for k, v in value.items()}
         else:
             problems.append(EvidenceProblem(key, _short(value), "contest-not-table"))
             tables[key] = None
@@ -110,7 +117,14 @@ def submission_from_data(
         for document in repeated:
             problems.append(EvidenceProblem("dossier", document, "contest-document-twice"))
     else:
-        problems.append(EvidenceProblem("dossier", _short(dossier), "contest-dossier-list"))
+        shown = repr(dossier)
+        problems.append(
+            EvidenceProblem(
+                "dossier",
+                Verbatim(shown if len(shown) <= 60 else shown[:57] + "…"),
+                "contest-dossier-list",
+            )
+        )
     if problems:
         raise ContestError([(source, p) for p in problems])
     return Submission(

@@ -580,13 +580,13 @@ class TestUsageErrors:
         (tmp_path / "readme.txt").write_text("không phải minh chứng", encoding="utf-8")
         result = run("score", RUBRIC, str(tmp_path))
         assert result == CliRun(
-            EXIT_USAGE, "", f"htx-rules: thư mục '{tmp_path}' không có tệp .json nào\n"
+            EXIT_USAGE, "", f"htx-rules: thư mục '{tmp_path}' không có tệp .json hay .toml nào\n"
         )
 
     def test_empty_folder_in_english(self, tmp_path: Path) -> None:
         """The empty-folder error is English with ``--lang en``."""
         result = run("score", RUBRIC, str(tmp_path), "--lang", "en")
-        assert result.err == f"htx-rules: folder '{tmp_path}' holds no .json file\n"
+        assert result.err == f"htx-rules: folder '{tmp_path}' holds no .json or .toml file\n"
 
     @pytest.mark.parametrize(
         "args",

@@ -558,11 +558,14 @@ class TestEligibility:
         assert reason_codes(standing) == ["ineligible-minimum"]
 
     def test_nobody_eligible(self) -> None:
-        """Both late: nobody is awarded, both are listed as passed over."""
+        """Both late: nobody is awarded; nobody is "passed over" (there is no awarded
+        unit to be above), and both are ineligible with their reason."""
         submissions = [unit("A", x=5, ngay="2021-12-21"), unit("B", x=4, ngay="2021-12-21")]
         result = run_contest(self.rubric(), submissions)
         assert result.awarded == ()
-        assert [s.code for s in result.passed_over()] == ["A", "B"]
+        assert result.passed_over() == ()
+        assert [(s.code, s.eligible) for s in result.standings] == [("A", False), ("B", False)]
+        assert all(any(r.code == "ineligible-rule" for r in s.reasons) for s in result.standings)
 
 
 # ---------------------------------------------------------------- reconciliation
