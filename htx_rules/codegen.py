@@ -368,12 +368,6 @@ class _Generator:
             self.banded(i, scoring, exact, depth)
         elif isinstance(scoring, m.Cases):
             self.cases(i, scoring, exact, depth)
-        elif isinstance(scoring, m.Assessed):
-            # A reviewer's points, rounded and clamped like any rule's value;
-            # the token is the whole assessment, for the trace.
-            key = self.out.const(assessment_key(item.id))
-            self.out.line(depth, f"w{i} = values[{key}]; v{i} = w{i}.points")
-            self.set(depth, i, self.to_points(f"v{i}"), f"w{i}", raw=f"v{i}")
         else:
             assert isinstance(scoring, m.Target)
             self.target(i, scoring, item.maximum, depth)
@@ -592,6 +586,10 @@ class _Generator:
         if item.requires:
             self.unmet(i, item)
             depth = 2
+        if isinstance(item.scoring, m.Assessed):
+            self.assessed(i, item, depth)
+            self.clamp(i, item)
+            return
         out.line(depth, "try:")
         self.scoring(i, item, depth + 1)
         fields = out.const(fields_read(item.scoring))
@@ -608,6 +606,23 @@ class _Generator:
         if traced:
             out.line(depth + 1, f"r{i} = None; t{i} = UndefinedMark('out-of-range', None)")
         self.clamp(i, item)
+
+    def assessed(self, i: int, item: m.Criterion, depth: int) -> None:
+        """A reviewer's points, rounded and clamped like any rule's value; the
+        token is the whole assessment, for the trace.  No ``try``: bulk scoring
+        usually has no assessment, and looking it up is cheaper than a
+        KeyError; validated points (under 10**18, at most 12 decimals) cannot
+        make the rounding fail."""
+        out = self.out
+        key = out.const(assessment_key(item.id))
+        out.line(depth, f"w{i} = values.get({key})")
+        out.line(depth, f"if w{i} is None:")
+        out.line(depth + 1, f"p{i} = 0")
+        if self.traced:
+            out.line(depth + 1, f"r{i} = None; t{i} = MissingMark({key})")
+        out.line(depth, "else:")
+        out.line(depth + 1, f"v{i} = w{i}.points")
+        self.set(depth + 1, i, self.to_points(f"v{i}"), f"w{i}", raw=f"v{i}")
 
     def unmet(self, i: int, item: m.Criterion) -> None:
         """Open ``if`` an item it requires scored nothing: 0 points; ``else:``."""
