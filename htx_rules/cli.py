@@ -29,6 +29,14 @@ from htx_rules.render import markdown_report, result_to_json, results_to_json, s
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load
+from htx_rules.rubric_tests import (
+    RubricTestResult,
+    RubricTestsError,
+    parse_rubric_tests,
+    rubric_tests_document,
+    rubric_tests_text,
+    run_rubric_tests,
+)
 from htx_rules.submissions import read_submissions, run_contest_from
 from htx_rules.verify import recorded_rubric, verify_contest, verify_results
 
@@ -139,6 +147,43 @@ def _build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
+    test = commands.add_parser(
+        "test",
+        help="chạy các ca kiểm thử của bảng điểm / run a rubric's test cases",
+        description="Chạy các ca kiểm thử trong tệp .tests bên cạnh bảng điểm (2021.rules → "
+        "2021.tests): so điểm kỳ vọng với điểm thực tế; đo độ phủ nhánh; kiểm thử đột biến. "
+        "Run the cases of the .tests file beside a rubric: expected against actual points; "
+        "branch coverage; mutation testing.",
+    )
+    test.add_argument(
+        "rubric",
+        help="tệp bảng điểm .rules, hoặc thư mục / a .rules file, or a folder of them",
+    )
+    test.add_argument(
+        "--coverage",
+        action="store_true",
+        help="báo cáo độ phủ nhánh / report branch coverage",
+    )
+    test.add_argument(
+        "--mutate",
+        action="store_true",
+        help="kiểm thử đột biến / run mutation testing",
+    )
+    test.add_argument(
+        "--strict",
+        action="store_true",
+        help="nhánh chưa phủ, đột biến sống sót là lỗi / unreached branches and surviving "
+        "mutants fail the run",
+    )
+    test.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="định dạng kết quả / output format (default: text)",
+    )
+    test.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     return parser
 
 
@@ -155,9 +200,13 @@ def main(
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     lang: Lang = getattr(args, "lang", "vi")
-    run = {"score": _score, "contest": _contest, "template": _template, "verify": _verify}[
-        args.command
-    ]
+    run = {
+        "score": _score,
+        "contest": _contest,
+        "template": _template,
+        "verify": _verify,
+        "test": _test,
+    }[args.command]
     try:
         return run(args, lang, out, err)
     except _UsageError as error:
@@ -273,6 +322,57 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
             return EXIT_EVIDENCE
     out.write(verification.render(lang))
     return EXIT_OK if verification.ok else EXIT_MISMATCH
+
+
+def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    path = Path(args.rubric)
+    if path.is_dir():
+        rubric_files = sorted(p for p in path.glob("*.rules") if p.is_file())
+        tested = [p for p in rubric_files if p.with_suffix(".tests").is_file()]
+        if not tested:
+            raise _UsageError(render_message("cli-no-tested-rubrics", {"path": args.rubric}, lang))
+        untested = tuple(str(p) for p in rubric_files if p not in tested)
+        if untested:
+            print(render_message("cli-untested-rubrics", {"files": untested}, lang), file=err)
+    else:
+        tests_file = path.with_suffix(".tests")
+        if path.is_file() and not tests_file.is_file():
+            raise _UsageError(render_message("cli-no-tests-file", {"path": str(tests_file)}, lang))
+        tested = [path]
+    results: list[RubricTestResult] = []
+    for rubric_file in tested:
+        rubric = _load_rubric(str(rubric_file), lang)
+        tests_path = rubric_file.with_suffix(".tests")
+        try:
+            text = tests_path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            problem = EvidenceProblem("", None, "evidence-not-utf8")
+            print(
+                RubricTestsError([(str(tests_path), problem)], str(tests_path)).render(lang),
+                file=err,
+            )
+            return EXIT_EVIDENCE
+        except OSError as error:
+            raise _UsageError(_cannot_read(str(tests_path), error, lang)) from None
+        try:
+            tests = parse_rubric_tests(text, rubric, str(tests_path))
+        except RubricTestsError as error:
+            print(error.render(lang), file=err)
+            return EXIT_EVIDENCE
+        results.append(run_rubric_tests(rubric, tests, coverage=args.coverage, mutate=args.mutate))
+    if args.format == "json":
+        out.write(json.dumps(rubric_tests_document(results, lang), ensure_ascii=False, indent=2))
+        out.write("\n")
+    else:
+        out.write("\n".join(rubric_tests_text(r, lang) for r in results))
+    failed = any(not r.ok for r in results)
+    if args.strict:
+        failed = failed or any(
+            (r.coverage is not None and r.coverage.unreached)
+            or (r.mutation is not None and (r.mutation.survivors or r.mutation.skipped))
+            for r in results
+        )
+    return EXIT_EVIDENCE if failed else EXIT_OK
 
 
 def _read_json(path: str, lang: Lang) -> Any:

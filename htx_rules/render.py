@@ -364,6 +364,30 @@ def explain_node(result: Result, node_id: str, lang: Lang = "vi") -> str:
     )
 
 
+def explain_lines(result: Result, node_id: str, lang: Lang = "vi") -> list[str]:
+    """Why the criterion, rule, part or section ``node_id`` scored what it did:
+    its line (as :func:`explain_node`), then one line per item below it, indented.
+
+    ``node_id`` may also be ``bonus`` or ``deduction`` (the sections).
+    """
+    if result.trace is None:
+        raise ValueError("the result was scored without a trace")
+    trace = result.trace
+    if node_id in ("bonus", "deduction"):
+        node = next((n for n in trace.children if n.kind == node_id), None)
+    else:
+        node = trace.find(node_id)
+    if node is None:
+        raise KeyError(node_id)
+    index = _Index(result.model)
+
+    def line(node: TraceNode) -> str:
+        score = f"{_points(node.points, lang)} / {_points(node.maximum, lang)}"
+        return f"{score}: " + describe(node, index, lang)
+
+    return [line(node), *(f"  {c.id} {line(c)}" for c in node.children)]
+
+
 # ---------------------------------------------------------------- JSON
 
 

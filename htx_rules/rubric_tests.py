@@ -1,0 +1,1380 @@
+"""Rubric tests: named cases written by the rubric's authors, run against the rubric.
+
+A *tests file* (``rubrics/2021.tests`` beside ``rubrics/2021.rules``) is TOML
+that policy staff can read: a ``[mac_dinh]`` table of evidence every case
+starts from, then ``[[ca]]`` cases, each with a name, the evidence it changes
+and the points it expects (of criteria, rules, parts, the bonus, the deduction
+or the total).  The format, with its English spellings, is in
+``docs/rubric-tests.md``.
+
+This module reads such a file (:func:`parse_rubric_tests`), runs its cases
+(:func:`run_rubric_tests`): expected against actual points, exactly, with the
+trace of every point that differs; measures which branches of the rubric the
+cases reach (coverage); and runs mutation testing (:mod:`htx_rules.mutation`).
+It renders the outcome as text or JSON-ready data.  It reads no files: the
+command line does (``htx-rules test``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, Literal
+
+import attrs
+
+from htx_rules import model as m
+from htx_rules import render
+from htx_rules._version import __version__
+from htx_rules.checker import all_items, fields_read, scoring_exprs, walk
+from htx_rules.decimals import Lang, canonical, format_number
+from htx_rules.errors import EvidenceError, EvidenceProblem, HtxRulesError
+from htx_rules.evaluator import Program, highest_total
+from htx_rules.evidence import validate_assessments
+from htx_rules.messages import QuotedList, render_message
+from htx_rules.mutation import Mutant, generate_mutants
+from htx_rules.ranges import RangeAnalysis
+from htx_rules.result import Result, TraceNode
+from htx_rules.rubric import Rubric
+from htx_rules.trace import assessment_key
+
+TESTS_FORMAT: Final = "htx-rules.tests"
+TESTS_FORMAT_VERSION: Final = 1
+
+# Every key has a Vietnamese and an English spelling; both mean the same.
+_TOP_KEYS: Final = {
+    "bang_diem": "rubric",
+    "mac_dinh": "base",
+    "ca": "case",
+    "tuong_duong": "equivalent",
+}
+_SETTING_KEYS: Final = {
+    "ghi_chu": "note",
+    "don_vi": "contestant",
+    "minh_chung": "evidence",
+    "danh_gia": "assessments",
+}
+_CASE_KEYS: Final = {**_SETTING_KEYS, "ten": "name", "bo": "omit", "ky_vong": "expect"}
+#: What an expectation may name besides a criterion, rule or part id.
+SPECIAL_KEYS: Final = {
+    "tong_diem": "total",
+    "diem_chuan": "standard",
+    "diem_cong": "bonus",
+    "diem_tru": "deduction",
+    "thieu": "missing",
+}
+_OMIT_ALL: Final = "*"
+_POINTS_TEXT = re.compile(r"\d+(?:[.,]\d+)?")
+_CASE_HEADER = re.compile(r"\s*\[\[\s*(?:ca|case)\s*\]\]")
+_BASE_HEADER = re.compile(r"\s*\[\s*(?:mac_dinh|base)\s*[\].]")
+_TOP_HEADER = re.compile(r"\s*\[\[?\s*([^\].\s]+)")
+#: The reviewer named for an assessment given as a bare number.
+TEST_REVIEWER: Final = "htx-rules test"
+
+
+# ---------------------------------------------------------------- the file
+
+
+@attrs.frozen
+class Expectation:
+    """What a case expects of one key.
+
+    Attributes:
+        key: A criterion, rule or part id, or ``total``, ``standard``,
+            ``bonus``, ``deduction`` (in the file also ``tong_diem``,
+            ``diem_chuan``, ``diem_cong``, ``diem_tru``), or ``missing``.
+        points: The points expected (None for ``missing``).
+        missing: For ``missing``: the evidence fields expected missing, sorted.
+        line: The line of the tests file where it is written.
+    """
+
+    key: str
+    points: Decimal | None
+    line: int
+    missing: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class RubricCase:
+    """One test case of a rubric.
+
+    Attributes:
+        name: Its name (``ten``), unique in the file.
+        line: The line of its ``[[ca]]`` header.
+        note: A remark (``ghi_chu``), or None.
+        contestant: The unit's code (``don_vi``), or None.
+        evidence: The evidence scored: the base's with the case's on top,
+            less what the case omits (``bo``).
+        assessments: The reviewers' assessments, likewise.
+        expect: What it expects, in file order.
+    """
+
+    name: str
+    line: int
+    note: str | None
+    contestant: str | None
+    evidence: Mapping[str, object]
+    assessments: Mapping[str, object]
+    expect: tuple[Expectation, ...]
+
+
+@attrs.frozen
+class RubricTests:
+    """A tests file, read and checked against its rubric.
+
+    Attributes:
+        source: The file's name (as shown in messages).
+        cases: The cases, in file order.
+        equivalent: Mutants the authors explain as equivalent (changes that no
+            evidence can tell apart), by mutant id, with the reason.
+        equivalent_lines: The line of each of those explanations.
+    """
+
+    source: str
+    cases: tuple[RubricCase, ...]
+    equivalent: Mapping[str, str] = attrs.field(factory=dict)
+    equivalent_lines: Mapping[str, int] = attrs.field(factory=dict)
+
+
+class RubricTestsError(HtxRulesError):
+    """A tests file is wrong; every problem is listed with where it is.
+
+    Attributes:
+        problems: ``(where, problem)`` pairs: ``where`` is ``file:line``.
+        source: The tests file.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, EvidenceProblem]], source: str) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        super().__init__(self.render("vi"))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of every problem, in order."""
+        return tuple(p.code for _, p in self.problems)
+
+    def render(self, lang: Lang = "vi") -> str:
+        head = render_message(
+            "tests-invalid", {"file": self.source, "count": len(self.problems)}, lang
+        )
+        lines = [head]
+        for where, problem in self.problems:
+            prefix = f"{where}: " if where else ""
+            lines.append(f"  - {prefix}{problem.message(lang)}")
+        return "\n".join(lines)
+
+
+class _Lines:
+    """Where keys are in the file's text (TOML readers give no positions)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.cases: list[int] = []
+        self.base: tuple[int, int] | None = None
+        for number, line in enumerate(self.lines, start=1):
+            if _CASE_HEADER.match(line):
+                self.cases.append(number)
+        # A block runs to the next table that is not one of its own.
+        for number, line in enumerate(self.lines, start=1):
+            if _BASE_HEADER.match(line):
+                self.base = (number, self.block_end(number, ("mac_dinh", "base")))
+                break
+
+    def block_end(self, start: int, names: tuple[str, ...]) -> int:
+        for number in range(start + 1, len(self.lines) + 1):
+            header = _TOP_HEADER.match(self.lines[number - 1])
+            if header and (
+                header.group(1) not in names or _CASE_HEADER.match(self.lines[number - 1])
+            ):
+                return number
+        return len(self.lines) + 1
+
+    def case(self, index: int) -> tuple[int, int]:
+        if index >= len(self.cases):
+            return (1, len(self.lines) + 1)
+        start = self.cases[index]
+        return start, self.block_end(start, ("ca", "case"))
+
+    def find(self, key: str, block: tuple[int, int] | None, after: str = "") -> int | None:
+        """The first line of ``block`` that gives ``key`` (after a line naming ``after``)."""
+        if block is None:
+            return None
+        pattern = re.compile(
+            r"(?:^|[\s{,.\[])(?:\""
+            + re.escape(key)
+            + r"\"|'"
+            + re.escape(key)
+            + r"'|"
+            + re.escape(key)
+            + r")\s*[=\].]"
+        )
+        start, end = block
+        if after:
+            found = self.find(after, block)
+            start = found if found is not None else start
+        for number in range(start, min(end, len(self.lines) + 1)):
+            if pattern.search(self.lines[number - 1]):
+                return number
+        return None
+
+
+class _Reader:
+    """Reads a parsed tests file, collecting every problem with its line."""
+
+    def __init__(self, rubric: Rubric, text: str, source: str) -> None:
+        self.rubric = rubric
+        self.source = source
+        self.lines = _Lines(text)
+        self.problems: list[tuple[str, EvidenceProblem]] = []
+        self.parts = {p.id: p.maximum for p in rubric.model.parts}
+        self.items = {i.id: i.maximum for i in all_items(rubric.model)}
+        self.fields = {f.name for f in rubric.model.fields}
+        model = rubric.model
+        self.specials: dict[str, Decimal] = {
+            "total": highest_total(model),
+            "standard": model.header.total,
+            "bonus": model.bonus.maximum if model.bonus else Decimal(0),
+            "deduction": model.deduction.maximum if model.deduction else Decimal(0),
+        }
+        self.places = model.header.rounding.places
+
+    def problem(
+        self,
+        at: int | None,
+        field: str,
+        code: str,
+        value: object = None,
+        hint: str | None = None,
+        hint_args: Mapping[str, object] | None = None,
+        **args: object,
+    ) -> None:
+        where = f"{self.source}:{at}" if at else self.source
+        self.problems.append(
+            (where, EvidenceProblem(field, value, code, args, hint, hint_args or {}))
+        )
+
+    def keys(
+        self,
+        table: Mapping[str, Any],
+        spellings: Mapping[str, str],
+        name: str,
+        block: tuple[int, int] | None,
+    ) -> dict[str, Any]:
+        """The table's keys in English, every unknown or doubled key reported."""
+        known = {**spellings, **{english: english for english in spellings.values()}}
+        found: dict[str, Any] = {}
+        given: dict[str, str] = {}
+        for key, value in table.items():
+            english = known.get(key)
+            line = self.lines.find(key, block) or (block[0] if block else None)
+            if english is None:
+                guess = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+                self.problem(
+                    line,
+                    key,
+                    "tests-unknown-key",
+                    hint="hint-did-you-mean" if guess else None,
+                    hint_args={"name": guess[0]} if guess else None,
+                    table=name,
+                    keys=QuotedList(tuple(spellings)),
+                )
+            elif english in found:
+                self.problem(line, key, "tests-both-spellings", other=given[english])
+            else:
+                found[english] = value
+                given[english] = key
+        return found
+
+    # ------------------------------------------------------------ the whole file
+
+    def read(self, data: Mapping[str, Any]) -> RubricTests:
+        top = self.keys(data, _TOP_KEYS, "", (1, len(self.lines.lines) + 1))
+        rubric_id = top.get("rubric")
+        if rubric_id is not None and rubric_id != self.rubric.id:
+            self.problem(
+                self.lines.find("bang_diem", (1, len(self.lines.lines) + 1))
+                or self.lines.find("rubric", (1, len(self.lines.lines) + 1)),
+                "bang_diem",
+                "tests-rubric-mismatch",
+                rubric_id,
+                expected=self.rubric.id,
+            )
+        base_block = self.lines.base
+        base = top.get("base", {})
+        if not isinstance(base, Mapping):
+            self.problem(base_block[0] if base_block else None, "mac_dinh", "tests-not-table")
+            base = {}
+        base_settings = self.keys(base, _SETTING_KEYS, "mac_dinh", base_block)
+        base_evidence = self.table(base_settings, "evidence", "minh_chung", base_block)
+        base_assessments = self.table(base_settings, "assessments", "danh_gia", base_block)
+        base_contestant = self.text(base_settings, "contestant", "don_vi", base_block)
+        base_problems = self.check_evidence(base_evidence, base_assessments, base_block, set())
+        raw_cases = top.get("case", [])
+        if not isinstance(raw_cases, list) or not raw_cases:
+            self.problem(None, "ca", "tests-no-cases")
+            raw_cases = []
+        cases = []
+        names: dict[str, int] = {}
+        for index, raw in enumerate(raw_cases):
+            block = self.lines.case(index)
+            if not isinstance(raw, Mapping):
+                self.problem(block[0], "ca", "tests-not-table")
+                continue
+            case = self.case(
+                index, raw, block, base_evidence, base_assessments, base_contestant, base_problems
+            )
+            if case is None:
+                continue
+            if case.name in names:
+                self.problem(case.line, case.name, "tests-duplicate-name", line=names[case.name])
+            names.setdefault(case.name, case.line)
+            cases.append(case)
+        equivalent, equivalent_lines = self.equivalent(top.get("equivalent", {}))
+        if self.problems:
+            raise RubricTestsError(self.problems, self.source)
+        return RubricTests(self.source, tuple(cases), equivalent, equivalent_lines)
+
+    def table(
+        self,
+        settings: Mapping[str, Any],
+        key: str,
+        spelling: str,
+        block: tuple[int, int] | None,
+    ) -> dict[str, Any]:
+        value = settings.get(key, {})
+        if not isinstance(value, Mapping):
+            line = self.lines.find(spelling, block) or self.lines.find(key, block)
+            self.problem(line, spelling, "tests-not-table")
+            return {}
+        return dict(value)
+
+    def text(
+        self,
+        settings: Mapping[str, Any],
+        key: str,
+        spelling: str,
+        block: tuple[int, int] | None,
+    ) -> str | None:
+        value = settings.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and key == "contestant":
+            return str(value)
+        if value is not None and not isinstance(value, str):
+            line = self.lines.find(spelling, block) or self.lines.find(key, block)
+            self.problem(line, spelling, "tests-text", value)
+            return None
+        return value
+
+    # ------------------------------------------------------------ one case
+
+    def case(
+        self,
+        index: int,
+        raw: Mapping[str, Any],
+        block: tuple[int, int],
+        base_evidence: Mapping[str, Any],
+        base_assessments: Mapping[str, Any],
+        base_contestant: str | None,
+        base_problems: set[str],
+    ) -> RubricCase | None:
+        settings = self.keys(raw, _CASE_KEYS, "ca", block)
+        name = self.text(settings, "name", "ten", block)
+        if not name or not name.strip():
+            self.problem(block[0], "ten", "tests-no-name", number=index + 1)
+            return None
+        name = name.strip()
+        note = self.text(settings, "note", "ghi_chu", block)
+        contestant = self.text(settings, "contestant", "don_vi", block) or base_contestant
+        omitted = self.omit(settings.get("omit"), block)
+        evidence = {
+            k: v for k, v in base_evidence.items() if omitted is not None and k not in omitted
+        }
+        own_evidence = self.table(settings, "evidence", "minh_chung", block)
+        evidence.update(own_evidence)
+        assessments = {
+            k: v for k, v in base_assessments.items() if omitted is not None and k not in omitted
+        }
+        own_assessments = self.table(settings, "assessments", "danh_gia", block)
+        assessments.update(own_assessments)
+        # A problem of a base value is reported once, at the base.
+        skip = {k for k in base_problems if k not in own_evidence and k not in own_assessments}
+        self.check_evidence(evidence, assessments, block, skip)
+        if contestant is not None and self.rubric.contestants:
+            codes = {c.code for c in self.rubric.contestants}
+            if contestant not in codes:
+                line = self.lines.find("don_vi", block) or self.lines.find("contestant", block)
+                self.problem(
+                    line or (self.lines.base or block)[0],
+                    "don_vi",
+                    "unknown-contestant",
+                    contestant,
+                    known=tuple(f"{c.code} ({c.name})" for c in self.rubric.contestants),
+                )
+        expect = self.expectations(settings.get("expect"), block)
+        if not expect and settings.get("expect") is None:
+            self.problem(block[0], name, "tests-no-expect")
+        return RubricCase(
+            name,
+            block[0],
+            note,
+            contestant,
+            evidence,
+            {key: _assessment(value, name) for key, value in assessments.items()},
+            expect,
+        )
+
+    def omit(self, value: object, block: tuple[int, int]) -> set[str] | None:
+        """The names a case leaves out of the base (every name for ``"*"``)."""
+        if value is None:
+            return set()
+        line = self.lines.find("bo", block) or self.lines.find("omit", block)
+        if value == _OMIT_ALL:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(line, "bo", "tests-omit", value if isinstance(value, str) else None)
+            return set()
+        for name in value:
+            if name not in self.fields and name not in self.rubric.assessed:
+                self.unknown_field(line, name)
+        return set(value)
+
+    def unknown_field(self, line: int | None, name: str) -> None:
+        guess = difflib.get_close_matches(name, sorted(self.fields), n=1, cutoff=0.6)
+        self.problem(
+            line,
+            name,
+            "evidence-unknown-field",
+            hint="hint-did-you-mean" if guess else "hint-declare-field",
+            hint_args={"name": guess[0]} if guess else None,
+        )
+
+    def check_evidence(
+        self,
+        evidence: Mapping[str, Any],
+        assessments: Mapping[str, Any],
+        block: tuple[int, int] | None,
+        skip: set[str],
+    ) -> set[str]:
+        """Report the evidence's and assessments' problems; return the keys at fault."""
+        at_fault: set[str] = set()
+        try:
+            self.rubric.validate(evidence)
+        except EvidenceError as error:
+            for problem in error.problems:
+                at_fault.add(problem.field)
+                if problem.field not in skip:
+                    line = self.lines.find(problem.field, block) or (block[0] if block else None)
+                    self.problems.append((f"{self.source}:{line}", problem))
+        try:
+            validate_assessments(
+                self.rubric.assessed,
+                {k: _assessment(v, "") for k, v in assessments.items()},
+            )
+        except EvidenceError as error:
+            for problem in error.problems:
+                at_fault.add(problem.field)
+                if problem.field not in skip:
+                    line = self.lines.find(problem.field, block) or (block[0] if block else None)
+                    self.problems.append((f"{self.source}:{line}", problem))
+        return at_fault
+
+    def expectations(self, value: object, block: tuple[int, int]) -> tuple[Expectation, ...]:
+        if value is None:
+            return ()
+        spelling_line = self.lines.find("ky_vong", block) or self.lines.find("expect", block)
+        if not isinstance(value, Mapping):
+            self.problem(spelling_line, "ky_vong", "tests-not-table")
+            return ()
+        found: list[Expectation] = []
+        seen: dict[str, str] = {}
+        for key, given in value.items():
+            line = self.lines.find(key, block, "ky_vong") or self.lines.find(key, block)
+            line = line or spelling_line or block[0]
+            english: str = SPECIAL_KEYS.get(str(key), str(key))
+            if english in seen:
+                self.problem(line, key, "tests-both-spellings", other=seen[english])
+                continue
+            seen[english] = key
+            if english == "missing":
+                names = self.missing(given, line)
+                if names is not None:
+                    found.append(Expectation("missing", None, line, names))
+                continue
+            maximum = self.maximum(english)
+            if maximum is None:
+                known = [*SPECIAL_KEYS, *self.parts, *self.items]
+                guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                self.problem(
+                    line,
+                    key,
+                    "tests-unknown-item",
+                    hint="hint-did-you-mean" if guess else None,
+                    hint_args={"name": guess[0]} if guess else None,
+                )
+                continue
+            points = self.points(key, given, line, maximum)
+            if points is not None:
+                found.append(Expectation(english, points, line))
+        return tuple(found)
+
+    def maximum(self, key: str) -> Decimal | None:
+        if key in self.specials:
+            return self.specials[key]
+        if key in self.parts:
+            return self.parts[key]
+        return self.items.get(key)
+
+    def points(self, key: str, given: object, line: int, maximum: Decimal) -> Decimal | None:
+        points: Decimal | None = None
+        if isinstance(given, Decimal | int) and not isinstance(given, bool):
+            points = Decimal(given)
+        elif isinstance(given, str) and _POINTS_TEXT.fullmatch(given.strip()):
+            points = Decimal(given.strip().replace(",", "."))
+        elif isinstance(given, str) and given.strip().startswith("-"):
+            try:
+                points = Decimal(given.strip().replace(",", "."))
+            except InvalidOperation:
+                points = None
+        if points is None or not points.is_finite():
+            self.problem(line, key, "tests-expect-number", _shown(given), hint="hint-test-points")
+            return None
+        if points < 0:
+            self.problem(line, key, "tests-expect-negative", points)
+            return None
+        if points > maximum:
+            self.problem(line, key, "tests-expect-over-max", points, max=maximum)
+            return None
+        exponent = points.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -self.places:
+            self.problem(line, key, "tests-expect-off-grid", points, places=self.places)
+            return None
+        return points
+
+    def missing(self, given: object, line: int) -> tuple[str, ...] | None:
+        if not isinstance(given, list) or not all(isinstance(v, str) for v in given):
+            self.problem(line, "thieu", "tests-missing-list", _shown(given))
+            return None
+        unknown = [name for name in given if name not in self.fields]
+        for name in unknown:
+            self.unknown_field(line, name)
+        return None if unknown else tuple(sorted(set(given)))
+
+    # ------------------------------------------------------------ equivalent mutants
+
+    def equivalent(self, value: object) -> tuple[dict[str, str], dict[str, int]]:
+        whole = (1, len(self.lines.lines) + 1)
+        if not isinstance(value, Mapping):
+            line = self.lines.find("tuong_duong", whole) or self.lines.find("equivalent", whole)
+            self.problem(line, "tuong_duong", "tests-not-table")
+            return {}, {}
+        if not value:
+            return {}, {}
+        ids = [mutant.id for mutant in generate_mutants(self.rubric.model, self.rubric.source)]
+        reasons: dict[str, str] = {}
+        lines: dict[str, int] = {}
+        for key, reason in value.items():
+            line = self.lines.find(key, whole) or 1
+            if key not in ids:
+                guess = difflib.get_close_matches(key, ids, n=1, cutoff=0.6)
+                self.problem(
+                    line,
+                    key,
+                    "tests-unknown-mutant",
+                    hint="hint-did-you-mean" if guess else None,
+                    hint_args={"name": guess[0]} if guess else None,
+                )
+            elif not isinstance(reason, str) or not reason.strip():
+                self.problem(line, key, "tests-equivalent-reason")
+            else:
+                reasons[key] = reason.strip()
+                lines[key] = line
+        return reasons, lines
+
+
+def _assessment(value: object, case_name: str) -> object:
+    """An assessment as the engine takes it: a bare number is the points, given
+    by :data:`TEST_REVIEWER` with the case's name as the justification."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return {"points": value, "reviewer": TEST_REVIEWER, "justification": case_name or "-"}
+    return value
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, str | int | Decimal | bool) or value is None:
+        return value
+    return str(value)
+
+
+def parse_rubric_tests(text: str, rubric: Rubric, source: str = "<string>") -> RubricTests:
+    """Read a tests file (TOML text) and check it against ``rubric``.
+
+    Every case's evidence and assessments are validated, every expected key
+    must be a criterion, rule or part of the rubric (or ``total`` …), and every
+    expected number must be points the rubric can give there.
+
+    Raises:
+        RubricTestsError: listing every problem, with the file's line.
+    """
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        problem = EvidenceProblem("", None, "tests-toml", {"reason": str(error)})
+        raise RubricTestsError([(source, problem)], source) from None
+    return _Reader(rubric, text, source).read(data)
+
+
+# ---------------------------------------------------------------- running
+
+
+@attrs.frozen
+class ExpectationFailure:
+    """A key whose points are not what the case expects.
+
+    Attributes:
+        expectation: What was expected.
+        actual: The points scored (None for ``missing``).
+        actual_missing: For ``missing``: the fields that were missing.
+    """
+
+    expectation: Expectation
+    actual: Decimal | None
+    actual_missing: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class CaseOutcome:
+    """One case run.
+
+    Attributes:
+        case: The case.
+        result: The rubric's result for its evidence.
+        failures: Every expectation that does not hold, in file order.
+    """
+
+    case: RubricCase
+    result: Result
+    failures: tuple[ExpectationFailure, ...]
+
+    @property
+    def passed(self) -> bool:
+        """Whether every expectation holds."""
+        return not self.failures
+
+
+BranchKind = Literal[
+    "arm",
+    "value",
+    "no-match",
+    "true",
+    "false",
+    "cap-binds",
+    "cap-free",
+    "target-zero",
+    "target-short",
+    "target-met",
+    "assessed",
+    "not-assessed",
+    "scored",
+    "missing",
+    "undefined",
+    "requires-unmet",
+    "clamp-max",
+    "clamp-min",
+]
+
+
+@attrs.frozen
+class Branch:
+    """A way a criterion, rule, section or the total can go, and the cases that went it.
+
+    Attributes:
+        item: The criterion or rule id, ``bonus``, ``deduction`` or ``total``.
+        key: Its name within the item (``arm2``, ``value:tre_han``, ``true``, ``cap-binds``).
+        kind: What kind of branch.
+        line: The rubric line it is written on.
+        text: The rubric text it concerns (an arm, a condition, a cap), or a value.
+        cases: The names of the cases that reached it.
+    """
+
+    item: str
+    key: str
+    kind: BranchKind
+    line: int
+    text: str
+    cases: tuple[str, ...] = ()
+
+    @property
+    def reached(self) -> bool:
+        """Whether some case reached it."""
+        return bool(self.cases)
+
+
+@attrs.frozen
+class Coverage:
+    """Which branches of a rubric its cases reach.
+
+    Attributes:
+        branches: Every branch, in rubric order.
+    """
+
+    branches: tuple[Branch, ...]
+
+    @property
+    def reached(self) -> int:
+        """How many branches some case reaches."""
+        return sum(1 for b in self.branches if b.reached)
+
+    @property
+    def unreached(self) -> tuple[Branch, ...]:
+        """The branches no case reaches."""
+        return tuple(b for b in self.branches if not b.reached)
+
+    def by_item(self) -> dict[str, tuple[Branch, ...]]:
+        """The branches grouped by item, in rubric order."""
+        grouped: dict[str, list[Branch]] = {}
+        for branch in self.branches:
+            grouped.setdefault(branch.item, []).append(branch)
+        return {item: tuple(branches) for item, branches in grouped.items()}
+
+
+MutantStatus = Literal["killed", "survived", "equivalent", "stale"]
+
+
+@attrs.frozen
+class MutantOutcome:
+    """One mutant run against every case.
+
+    Attributes:
+        mutant: The mutant.
+        killed_by: The first case whose expectations fail for it, or None.
+        reason: The authors' explanation when the tests file lists it as equivalent.
+    """
+
+    mutant: Mutant
+    killed_by: str | None
+    reason: str | None = None
+
+    @property
+    def status(self) -> MutantStatus:
+        """``killed``; ``survived``; ``equivalent`` (survived, explained in the
+        tests file); ``stale`` (explained as equivalent, yet killed)."""
+        if self.killed_by is None:
+            return "survived" if self.reason is None else "equivalent"
+        return "killed" if self.reason is None else "stale"
+
+
+@attrs.frozen
+class MutationReport:
+    """The outcome of mutation testing.
+
+    Attributes:
+        outcomes: One per mutant, in rubric order; empty when skipped.
+        skipped: True when mutation testing did not run because a case fails.
+    """
+
+    outcomes: tuple[MutantOutcome, ...]
+    skipped: bool = False
+
+    def with_status(self, status: MutantStatus) -> tuple[MutantOutcome, ...]:
+        """The outcomes of one status."""
+        return tuple(o for o in self.outcomes if o.status == status)
+
+    @property
+    def survivors(self) -> tuple[MutantOutcome, ...]:
+        """Mutants no case kills and the tests file does not explain."""
+        return self.with_status("survived")
+
+
+@attrs.frozen
+class RubricTestResult:
+    """Everything one run of a rubric's tests found.
+
+    Attributes:
+        rubric: The rubric tested.
+        tests: The tests file.
+        outcomes: One per case, in file order.
+        coverage: Which branches the cases reach, when asked for.
+        mutation: Mutation testing's outcome, when asked for.
+    """
+
+    rubric: Rubric
+    tests: RubricTests
+    outcomes: tuple[CaseOutcome, ...]
+    coverage: Coverage | None = None
+    mutation: MutationReport | None = None
+
+    @property
+    def failed(self) -> tuple[CaseOutcome, ...]:
+        """The cases with an expectation that does not hold."""
+        return tuple(o for o in self.outcomes if not o.passed)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every case passes."""
+        return not self.failed
+
+
+def run_rubric_tests(
+    rubric: Rubric, tests: RubricTests, *, coverage: bool = False, mutate: bool = False
+) -> RubricTestResult:
+    """Run every case of ``tests`` against ``rubric``.
+
+    Args:
+        rubric: The rubric the tests were read for.
+        tests: From :func:`parse_rubric_tests`.
+        coverage: Also measure which branches the cases reach.
+        mutate: Also run mutation testing (only when every case passes).
+    """
+    outcomes = tuple(_run_case(rubric, case) for case in tests.cases)
+    measured = measure_coverage(rubric, outcomes) if coverage else None
+    mutation = None
+    if mutate:
+        if all(o.passed for o in outcomes):
+            mutation = mutation_test(rubric, tests, outcomes)
+        else:
+            mutation = MutationReport((), skipped=True)
+    return RubricTestResult(rubric, tests, outcomes, measured, mutation)
+
+
+def _run_case(rubric: Rubric, case: RubricCase) -> CaseOutcome:
+    result = rubric.score(case.evidence, contestant=case.contestant, assessments=case.assessments)
+    failures = _failures(
+        case.expect,
+        (result.total, result.standard, result.bonus, result.deduction),
+        result.parts,
+        result.items,
+        result.missing,
+    )
+    return CaseOutcome(case, result, failures)
+
+
+def _failures(
+    expect: Iterable[Expectation],
+    totals: tuple[Decimal, Decimal, Decimal, Decimal],
+    parts: Mapping[str, Decimal],
+    items: Mapping[str, Decimal],
+    missing: Sequence[str],
+) -> tuple[ExpectationFailure, ...]:
+    """The expectations that do not hold; points are compared exactly."""
+    specials = dict(zip(("total", "standard", "bonus", "deduction"), totals, strict=True))
+    failures = []
+    for expectation in expect:
+        key = expectation.key
+        if key == "missing":
+            actual_missing = tuple(sorted(set(missing)))
+            if actual_missing != expectation.missing:
+                failures.append(ExpectationFailure(expectation, None, actual_missing))
+            continue
+        actual = specials[key] if key in specials else parts[key] if key in parts else items[key]
+        if actual != expectation.points:
+            failures.append(ExpectationFailure(expectation, actual))
+    return tuple(failures)
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def measure_coverage(rubric: Rubric, outcomes: Iterable[CaseOutcome]) -> Coverage:
+    """Which branches of ``rubric`` the cases' results reach, from their traces."""
+    reached: dict[tuple[str, str], list[str]] = {}
+    for outcome in outcomes:
+        trace = outcome.result.trace
+        assert trace is not None
+        for item, key in set(_reached(trace)):
+            reached.setdefault((item, key), []).append(outcome.case.name)
+    return Coverage(
+        tuple(
+            attrs.evolve(branch, cases=tuple(reached.get((branch.item, branch.key), ())))
+            for branch in rubric_branches(rubric)
+        )
+    )
+
+
+def rubric_branches(rubric: Rubric) -> tuple[Branch, ...]:
+    """Every branch of a rubric that some evidence can reach, in rubric order
+    (no case has reached any of them yet)."""
+    model, source = rubric.model, rubric.source
+    ranges = RangeAnalysis(model)
+    fields = {f.name: f for f in model.fields}
+    branches: list[Branch] = []
+    for item in all_items(model):
+        scoring = item.scoring
+        if scoring is None:
+            continue  # a sum of sub-criteria, never above its maximum
+
+        def add(
+            key: str, kind: BranchKind, line: int, text: str = "", item: m.Criterion = item
+        ) -> None:
+            branches.append(Branch(item.id, key, kind, line, text))
+
+        line = scoring.span.line
+        if item.requires:
+            spans = item.requires_spans or (item.span,)
+            add("requires-unmet", "requires-unmet", spans[0].line, ", ".join(item.requires))
+        if isinstance(scoring, m.Assessed):
+            add("assessed", "assessed", line)
+            add("not-assessed", "not-assessed", line)
+        elif fields_read(scoring):
+            add("missing", "missing", line)
+        if isinstance(scoring, m.Conditional):
+            text = source.slice(scoring.condition.span)
+            add("true", "true", scoring.condition.span.line, text)
+            add("false", "false", scoring.condition.span.line, text)
+        elif isinstance(scoring, m.PerUnit):
+            if scoring.cap is not None:
+                text = source.slice(scoring.cap.span)
+                add("cap-binds", "cap-binds", scoring.cap.span.line, text)
+                add("cap-free", "cap-free", scoring.cap.span.line, text)
+        elif (
+            isinstance(scoring, m.Banded)
+            and isinstance(scoring.subject, m.FieldRef)
+            and (fields[scoring.subject.name].type == "choice")
+        ):
+            for choice in fields[scoring.subject.name].choices:
+                chosen = next(
+                    (
+                        a
+                        for a in scoring.arms
+                        if isinstance(a, m.OtherwiseArm)
+                        or (isinstance(a, m.ChoiceArm) and choice.value in a.values)
+                    ),
+                    None,
+                )
+                where = line if chosen is None else chosen.span.line
+                add(f"value:{choice.value}", "value", where, choice.value)
+        elif isinstance(scoring, m.Banded | m.Cases):
+            for number, arm in enumerate(scoring.arms, start=1):
+                add(f"arm{number}", "arm", arm.span.line, source.excerpt(arm.span))
+            if not any(isinstance(a, m.OtherwiseArm) for a in scoring.arms):
+                add("no-match", "no-match", line)
+        elif isinstance(scoring, m.Target):
+            add("target-zero", "target-zero", line)
+            add("target-short", "target-short", line)
+            add("target-met", "target-met", line)
+        elif isinstance(scoring, m.Formula):
+            add("scored", "scored", line)
+        if not isinstance(scoring, m.Cases) and any(
+            isinstance(sub, m.Arithmetic) and sub.op == "/"
+            for expr in scoring_exprs(scoring)
+            for sub in walk(expr)
+        ):
+            add("undefined", "undefined", line)
+        raw = ranges.scoring(scoring, item.maximum)
+        if isinstance(scoring, m.Assessed):
+            # A reviewer's points are checked not to be negative before scoring.
+            raw = attrs.evolve(raw, low=Decimal(0))
+        if raw.high > item.maximum:
+            add("clamp-max", "clamp-max", item.span.line, canonical(item.maximum))
+        if raw.low < 0:
+            add("clamp-min", "clamp-min", item.span.line)
+    for section in (model.bonus, model.deduction):
+        if section is not None and sum(r.maximum for r in section.rules) > section.maximum:
+            cap = canonical(section.maximum)
+            branches.append(Branch(section.kind, "cap-binds", "cap-binds", section.span.line, cap))
+            branches.append(Branch(section.kind, "cap-free", "cap-free", section.span.line, cap))
+    if model.deduction is not None:
+        branches.append(Branch("total", "clamp-min", "clamp-min", model.header.span.line, ""))
+    return tuple(branches)
+
+
+def _reached(trace: TraceNode) -> Iterator[tuple[str, str]]:
+    """The (item, branch) pairs one scoring's trace went through."""
+    for node in trace.walk():
+        adjustments = {a.kind for a in node.adjustments}
+        if node.kind == "rubric":
+            if "min" in adjustments:
+                yield "total", "clamp-min"
+            continue
+        if node.kind in ("bonus", "deduction"):
+            yield node.kind, "cap-binds" if "cap" in adjustments else "cap-free"
+            continue
+        if node.kind == "part":
+            continue
+        item = node.id
+        if "max" in adjustments:
+            yield item, "clamp-max"
+        if "min" in adjustments:
+            yield item, "clamp-min"
+        decision = node.decision
+        if decision is None:
+            continue
+        kind = decision.kind
+        if node.status != "scored":
+            yield (
+                item,
+                {
+                    "requires_unmet": "requires-unmet",
+                    "missing": "missing",
+                    "not_assessed": "not-assessed",
+                    "undefined": "undefined",
+                }[node.status],
+            )
+        elif kind == "condition":
+            yield item, "true" if decision.subject else "false"
+        elif kind in ("choice", "otherwise") and isinstance(decision.subject, str):
+            yield item, f"value:{decision.subject}"
+        elif kind in ("threshold", "case", "otherwise"):
+            yield item, f"arm{decision.arm}"
+        elif kind == "no_match":
+            yield item, "no-match"
+        elif kind == "per_unit":
+            capped = decision.detail("uncapped") is not None or "cap" in adjustments
+            yield item, "cap-binds" if capped else "cap-free"
+        elif kind == "target":
+            actual, target = decision.detail("actual"), decision.detail("target")
+            assert isinstance(actual, Decimal | int)
+            assert isinstance(target, Decimal | int)
+            yield (
+                item,
+                (
+                    "target-zero"
+                    if target == 0
+                    else "target-met"
+                    if actual >= target
+                    else "target-short"
+                ),
+            )
+        elif kind == "assessed":
+            yield item, "assessed"
+        elif kind == "formula":
+            yield item, "scored"
+
+
+# ---------------------------------------------------------------- mutation testing
+
+
+def mutation_test(
+    rubric: Rubric, tests: RubricTests, outcomes: Sequence[CaseOutcome] | None = None
+) -> MutationReport:
+    """Run every case against every mutant of ``rubric`` (:mod:`htx_rules.mutation`).
+
+    Each mutant is scored by the reference evaluator
+    (:class:`htx_rules.evaluator.Program`), case by case, until some case's
+    expectation fails (the mutant is *killed*).  ``outcomes`` are the cases
+    already run against the rubric itself (they give the validated evidence);
+    they are run here when not given.
+    """
+    if outcomes is None:
+        outcomes = [_run_case(rubric, case) for case in tests.cases]
+    prepared = []
+    for outcome in outcomes:
+        values: dict[Any, Any] = dict(outcome.result.evidence)
+        for item_id, assessment in outcome.result.assessments.items():
+            values[assessment_key(item_id)] = assessment
+        prepared.append((outcome.case, values))
+    results = []
+    for mutant in generate_mutants(rubric.model, rubric.source):
+        program = Program(mutant.model, rubric.source)
+        killer = None
+        for case, values in prepared:
+            total, standard, bonus, deduction, parts, items, missing, _ = program.run(
+                values, traced=False
+            )
+            if _failures(case.expect, (total, standard, bonus, deduction), parts, items, missing):
+                killer = case.name
+                break
+        results.append(MutantOutcome(mutant, killer, tests.equivalent.get(mutant.id)))
+    return MutationReport(tuple(results))
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _text(code: str, lang: Lang, /, **args: object) -> str:
+    return render_message(code, args, lang)
+
+
+def _points(value: Decimal | None, lang: Lang) -> str:
+    return "—" if value is None else format_number(value, lang)
+
+
+def _key_words(key: str, lang: Lang) -> str:
+    """An expectation's key for people: an id as it is, a total in words."""
+    if key in ("total", "standard", "bonus", "deduction", "missing"):
+        return _text(f"tests-key-{key}", lang)
+    return key
+
+
+def failure_lines(outcome: CaseOutcome, lang: Lang = "vi") -> list[str]:
+    """Why a case fails: for each key, the points expected and scored, and the
+    trace of that key (for a part or section, of each item in it)."""
+    result = outcome.result
+    lines = []
+    for failure in outcome.failures:
+        expectation = failure.expectation
+        key = expectation.key
+        if key == "missing":
+            lines.append(
+                "  "
+                + _text(
+                    "tests-expected-missing",
+                    lang,
+                    extra=", ".join(sorted(set(failure.actual_missing) - set(expectation.missing)))
+                    or "—",
+                    absent=", ".join(sorted(set(expectation.missing) - set(failure.actual_missing)))
+                    or "—",
+                )
+            )
+            continue
+        lines.append(
+            "  "
+            + _text(
+                "tests-expected-actual",
+                lang,
+                key=_key_words(key, lang),
+                expected=_points(expectation.points, lang),
+                actual=_points(failure.actual, lang),
+            )
+        )
+        lines.extend("    " + line for line in _trace_lines(result, key, lang))
+    return lines
+
+
+def _trace_lines(result: Result, key: str, lang: Lang) -> list[str]:
+    """The trace of one expectation's key: the total's sum, or the node's explanation."""
+    if key not in ("total", "standard"):
+        return render.explain_lines(result, key, lang)
+    trace = result.trace
+    assert trace is not None
+    return [
+        _text(
+            "explain-total",
+            lang,
+            standard=_points(result.standard, lang),
+            bonus=_points(result.bonus, lang),
+            deduction=_points(result.deduction, lang),
+            total=_points(result.total, lang),
+        ),
+        *(
+            f"  {node.id} {_points(node.points, lang)} / {_points(node.maximum, lang)}"
+            for node in trace.children
+        ),
+    ]
+
+
+def branch_words(branch: Branch, lang: Lang = "vi") -> str:
+    """What a branch is, in words: ``arm «>= 90% -> 2»``."""
+    return _text(f"tests-branch-{branch.kind}", lang, text=branch.text)
+
+
+def mutant_words(mutant: Mutant, lang: Lang = "vi") -> str:
+    """What a mutant changes, in words: ``bound 90% becomes 91%``."""
+    return _text(f"tests-mutant-{mutant.kind}", lang, old=mutant.old, new=mutant.new)
+
+
+def rubric_tests_text(
+    result: RubricTestResult, lang: Lang = "vi", *, tests_name: str | None = None
+) -> str:
+    """The outcome as text: each failing case with its trace, a summary line,
+    then coverage and mutation testing when they were run."""
+    rubric = result.rubric
+    lines = [
+        _text(
+            "tests-title",
+            lang,
+            rubric=rubric.source.name,
+            file=tests_name or result.tests.source,
+        )
+    ]
+    for outcome in result.failed:
+        lines.append(
+            _text(
+                "tests-failed-case",
+                lang,
+                where=f"{result.tests.source}:{outcome.case.line}",
+                name=outcome.case.name,
+            )
+        )
+        lines.extend(failure_lines(outcome, lang))
+    lines.append(
+        _text(
+            "tests-summary",
+            lang,
+            passed=len(result.outcomes) - len(result.failed),
+            failed=len(result.failed),
+        )
+    )
+    if result.coverage is not None:
+        lines.extend(coverage_lines(result.coverage, lang))
+    if result.mutation is not None:
+        lines.extend(mutation_lines(result.mutation, lang))
+    return "\n".join(lines) + "\n"
+
+
+def coverage_lines(coverage: Coverage, lang: Lang = "vi") -> list[str]:
+    """Coverage as text: the total, a line per item, then the branches no case reaches."""
+    total = len(coverage.branches)
+    percent = Decimal(coverage.reached * 100) / total if total else Decimal(100)
+    lines = [
+        "",
+        _text(
+            "tests-coverage-head",
+            lang,
+            reached=coverage.reached,
+            total=total,
+            percent=format_number(percent.quantize(Decimal("0.1")), lang) + "%",
+        ),
+    ]
+    for item, branches in coverage.by_item().items():
+        reached = sum(1 for b in branches if b.reached)
+        mark = "" if reached == len(branches) else "  ✗"
+        lines.append(f"  {_key_words(item, lang):<10} {reached}/{len(branches)}{mark}")
+    unreached = coverage.unreached
+    if unreached:
+        lines.append(_text("tests-coverage-unreached", lang))
+        lines.extend(
+            "  "
+            + _text(
+                "tests-branch-line",
+                lang,
+                item=_key_words(b.item, lang),
+                line=b.line,
+                branch=branch_words(b, lang),
+            )
+            for b in unreached
+        )
+    else:
+        lines.append(_text("tests-coverage-complete", lang))
+    return lines
+
+
+def mutation_lines(report: MutationReport, lang: Lang = "vi") -> list[str]:
+    """Mutation testing as text: the counts, then every mutant not killed."""
+    if report.skipped:
+        return ["", _text("tests-mutation-skipped", lang)]
+    lines = [
+        "",
+        _text(
+            "tests-mutation-head",
+            lang,
+            total=len(report.outcomes),
+            killed=len(report.with_status("killed")),
+            equivalent=len(report.with_status("equivalent")),
+            survived=len(report.survivors),
+        ),
+    ]
+
+    def line(outcome: MutantOutcome) -> str:
+        mutant = outcome.mutant
+        return "  " + _text(
+            "tests-mutant-line",
+            lang,
+            id=mutant.id,
+            line=mutant.line,
+            change=mutant_words(mutant, lang),
+        )
+
+    if report.survivors:
+        lines.append(_text("tests-mutation-survivors", lang))
+        lines.extend(line(o) for o in report.survivors)
+    equivalent = report.with_status("equivalent")
+    if equivalent:
+        lines.append(_text("tests-mutation-equivalent", lang))
+        lines.extend(f"{line(o)} — {o.reason}" for o in equivalent)
+    for outcome in report.with_status("stale"):
+        lines.append(
+            _text("tests-mutation-stale", lang, id=outcome.mutant.id, case=outcome.killed_by)
+        )
+    return lines
+
+
+def rubric_tests_to_dict(result: RubricTestResult, lang: Lang = "vi") -> dict[str, Any]:
+    """The outcome of one rubric's tests as JSON-ready data (``docs/rubric-tests.md``)."""
+    rubric = result.rubric
+    data: dict[str, Any] = {
+        "rubric": {"id": rubric.id, "source": rubric.source.name, "sha256": rubric.sha256},
+        "tests_file": result.tests.source,
+        "passed": len(result.outcomes) - len(result.failed),
+        "failed": len(result.failed),
+        "cases": [_case_to_dict(o, lang) for o in result.outcomes],
+        "coverage": None,
+        "mutation": None,
+    }
+    if result.coverage is not None:
+        data["coverage"] = {
+            "reached": result.coverage.reached,
+            "total": len(result.coverage.branches),
+            "branches": [
+                {
+                    "item": b.item,
+                    "branch": b.key,
+                    "kind": b.kind,
+                    "line": b.line,
+                    "text": branch_words(b, lang),
+                    "cases": list(b.cases),
+                }
+                for b in result.coverage.branches
+            ],
+        }
+    if result.mutation is not None:
+        report = result.mutation
+        data["mutation"] = {
+            "skipped": report.skipped,
+            "total": len(report.outcomes),
+            "killed": len(report.with_status("killed")),
+            "equivalent": len(report.with_status("equivalent")),
+            "survived": len(report.survivors),
+            "mutants": [
+                {
+                    "id": o.mutant.id,
+                    "item": o.mutant.item,
+                    "line": o.mutant.line,
+                    "kind": o.mutant.kind,
+                    "old": o.mutant.old.plain(),
+                    "new": o.mutant.new.plain(),
+                    "text": mutant_words(o.mutant, lang),
+                    "status": o.status,
+                    "killed_by": o.killed_by,
+                    "reason": o.reason,
+                }
+                for o in report.outcomes
+            ],
+        }
+    return data
+
+
+def _case_to_dict(outcome: CaseOutcome, lang: Lang) -> dict[str, Any]:
+    failures: list[dict[str, Any]] = []
+    for failure in outcome.failures:
+        expectation = failure.expectation
+        if expectation.key == "missing":
+            failures.append(
+                {
+                    "key": "missing",
+                    "expected": list(expectation.missing),
+                    "actual": list(failure.actual_missing),
+                }
+            )
+        else:
+            assert expectation.points is not None
+            assert failure.actual is not None
+            failures.append(
+                {
+                    "key": expectation.key,
+                    "line": expectation.line,
+                    "expected": canonical(expectation.points),
+                    "actual": canonical(failure.actual),
+                    "trace": _trace_lines(outcome.result, expectation.key, lang),
+                }
+            )
+    return {
+        "name": outcome.case.name,
+        "line": outcome.case.line,
+        "passed": outcome.passed,
+        "failures": failures,
+    }
+
+
+def rubric_tests_document(results: Sequence[RubricTestResult], lang: Lang = "vi") -> dict[str, Any]:
+    """Several rubrics' test outcomes as one JSON-ready document
+    (``"format": "htx-rules.tests"``)."""
+    return {
+        "format": TESTS_FORMAT,
+        "format_version": TESTS_FORMAT_VERSION,
+        "engine": {"name": render.ENGINE, "version": __version__},
+        "language": lang,
+        "rubrics": [rubric_tests_to_dict(r, lang) for r in results],
+    }
