@@ -33,11 +33,10 @@ from htx_rules.rubric_tests import (
     RubricTestResult,
     RubricTestsError,
     parse_rubric_tests,
-    rubric_tests_document,
-    rubric_tests_text,
     run_rubric_tests,
 )
 from htx_rules.submissions import read_submissions, run_contest_from
+from htx_rules.tests_report import rubric_tests_document, rubric_tests_text
 from htx_rules.verify import recorded_rubric, verify_contest, verify_results
 
 EXIT_OK: Final = 0

@@ -978,6 +978,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "'{field}' không phải mục của bảng {table}; các mục dùng được: {keys}",
         "'{field}' is not a key of the {table} table; the keys are: {keys}",
     ),
+    "tests-unknown-top-key": (
+        "'{field}' không phải mục nào của tệp kiểm thử; các mục dùng được: {keys}",
+        "'{field}' is not a key of a tests file; the keys are: {keys}",
+    ),
     "tests-both-spellings": (
         "'{field}' và '{other}' là cùng một mục, chỉ ghi một lần",
         "'{field}' and '{other}' are the same key; give it once",
@@ -1054,8 +1058,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "tests-failed-case": ("SAI {where} «{name}»", "FAILED {where} «{name}»"),
     "tests-expected-actual": (
-        "{key}: cần {expected}, được {actual}",
-        "{key}: expected {expected}, got {actual}",
+        "{key}: cần {expected}, được {actual} (kỳ vọng ở dòng {line})",
+        "{key}: expected {expected}, got {actual} (expected on line {line})",
     ),
     "tests-expected-missing": (
         "thiếu minh chứng khác kỳ vọng — thiếu thêm: {extra}; không thiếu: {absent}",

@@ -49,6 +49,7 @@ from htx_rules import model as m
 from htx_rules.checker import all_items, walk
 from htx_rules.decimals import Lang, canonical, format_money, format_number
 from htx_rules.ranges import RangeAnalysis
+from htx_rules.rubric import Rubric
 from htx_rules.source import SourceText
 
 MutationKind = Literal[
@@ -132,9 +133,10 @@ _Change: TypeAlias = tuple[str, MutationKind, Shown, Shown, int, m.Scoring]
 _ExprChange: TypeAlias = tuple[str, MutationKind, Shown, Shown, int, m.Expr]
 
 
-def generate_mutants(model: m.RubricModel, source: SourceText) -> tuple[Mutant, ...]:
-    """Every mutant of a checked rubric, in rubric order."""
-    return tuple(_Generator(model, source).mutants())
+def generate_mutants(rubric: Rubric) -> tuple[Mutant, ...]:
+    """Every mutant of a rubric, in rubric order (each holds its rule model;
+    compile it with :class:`htx_rules.evaluator.Program` to score)."""
+    return tuple(_Generator(rubric.model, rubric.source).mutants())
 
 
 def points_step(model: m.RubricModel) -> Decimal:

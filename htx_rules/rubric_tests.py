@@ -11,7 +11,7 @@ This module reads such a file (:func:`parse_rubric_tests`), runs its cases
 (:func:`run_rubric_tests`): expected against actual points, exactly, with the
 trace of every point that differs; measures which branches of the rubric the
 cases reach (coverage); and runs mutation testing (:mod:`htx_rules.mutation`).
-It renders the outcome as text or JSON-ready data.  It reads no files: the
+:mod:`htx_rules.tests_report` renders the outcome.  It reads no files: the
 command line does (``htx-rules test``).
 """
 
@@ -27,10 +27,8 @@ from typing import Any, Final, Literal
 import attrs
 
 from htx_rules import model as m
-from htx_rules import render
-from htx_rules._version import __version__
 from htx_rules.checker import all_items, fields_read, scoring_exprs, walk
-from htx_rules.decimals import Lang, canonical, format_number
+from htx_rules.decimals import Lang, canonical
 from htx_rules.errors import EvidenceError, EvidenceProblem, HtxRulesError
 from htx_rules.evaluator import Program, highest_total
 from htx_rules.evidence import validate_assessments
@@ -40,9 +38,6 @@ from htx_rules.ranges import RangeAnalysis
 from htx_rules.result import Result, TraceNode
 from htx_rules.rubric import Rubric
 from htx_rules.trace import assessment_key
-
-TESTS_FORMAT: Final = "htx-rules.tests"
-TESTS_FORMAT_VERSION: Final = 1
 
 # Every key has a Vietnamese and an English spelling; both mean the same.
 _TOP_KEYS: Final = {
@@ -276,7 +271,7 @@ class _Reader:
                 self.problem(
                     line,
                     key,
-                    "tests-unknown-key",
+                    "tests-unknown-key" if name else "tests-unknown-top-key",
                     hint="hint-did-you-mean" if guess else None,
                     hint_args={"name": guess[0]} if guess else None,
                     table=name,
@@ -572,7 +567,7 @@ class _Reader:
             return {}, {}
         if not value:
             return {}, {}
-        ids = [mutant.id for mutant in generate_mutants(self.rubric.model, self.rubric.source)]
+        ids = [mutant.id for mutant in generate_mutants(self.rubric)]
         reasons: dict[str, str] = {}
         lines: dict[str, int] = {}
         for key, reason in value.items():
@@ -879,16 +874,18 @@ def _failures(
 
 def measure_coverage(rubric: Rubric, outcomes: Iterable[CaseOutcome]) -> Coverage:
     """Which branches of ``rubric`` the cases' results reach, from their traces."""
+    branches = rubric_branches(rubric)
+    capped = frozenset(b.item for b in branches if b.kind == "cap-binds")
     reached: dict[tuple[str, str], list[str]] = {}
     for outcome in outcomes:
         trace = outcome.result.trace
         assert trace is not None
-        for item, key in set(_reached(trace)):
+        for item, key in set(_reached(trace, capped)):
             reached.setdefault((item, key), []).append(outcome.case.name)
     return Coverage(
         tuple(
             attrs.evolve(branch, cases=tuple(reached.get((branch.item, branch.key), ())))
-            for branch in rubric_branches(rubric)
+            for branch in branches
         )
     )
 
@@ -956,11 +953,7 @@ def rubric_branches(rubric: Rubric) -> tuple[Branch, ...]:
             add("target-met", "target-met", line)
         elif isinstance(scoring, m.Formula):
             add("scored", "scored", line)
-        if not isinstance(scoring, m.Cases) and any(
-            isinstance(sub, m.Arithmetic) and sub.op == "/"
-            for expr in scoring_exprs(scoring)
-            for sub in walk(expr)
-        ):
+        if _may_be_undefined(scoring, ranges):
             add("undefined", "undefined", line)
         raw = ranges.scoring(scoring, item.maximum)
         if isinstance(scoring, m.Assessed):
@@ -980,8 +973,40 @@ def rubric_branches(rubric: Rubric) -> tuple[Branch, ...]:
     return tuple(branches)
 
 
-def _reached(trace: TraceNode) -> Iterator[tuple[str, str]]:
-    """The (item, branch) pairs one scoring's trace went through."""
+def _may_be_undefined(scoring: m.Scoring, ranges: RangeAnalysis) -> bool:
+    """Whether some evidence makes the rule's value undefined: a division by a
+    value that can be 0 (unless an earlier ``cases`` arm tests that it is
+    ``= 0``), or a target that can be negative."""
+    if isinstance(scoring, m.Target) and ranges.expr(scoring.target).low < 0:
+        return True
+    guarded: list[m.Expr] = []
+    groups: list[tuple[m.Expr, ...]]
+    if isinstance(scoring, m.Cases):
+        groups = [
+            (arm.condition, arm.points) if isinstance(arm, m.CaseArm) else (arm.points,)
+            for arm in scoring.arms
+        ]
+    else:
+        groups = [tuple(scoring_exprs(scoring))]
+    for group in groups:
+        for expr in group:
+            for sub in walk(expr):
+                if not (isinstance(sub, m.Arithmetic) and sub.op == "/"):
+                    continue
+                divisor = ranges.expr(sub.right)
+                if divisor.low <= 0 <= divisor.high and sub.right not in guarded:
+                    return True
+        first = group[0] if group else None
+        if isinstance(first, m.Comparison) and first.op == "=":
+            for side, other in ((first.left, first.right), (first.right, first.left)):
+                if isinstance(other, m.Number) and other.value == 0:
+                    guarded.append(side)
+    return False
+
+
+def _reached(trace: TraceNode, capped: frozenset[str]) -> Iterator[tuple[str, str]]:
+    """The (item, branch) pairs one scoring's trace went through; ``capped``
+    names the rules with an ``at most`` and the sections whose cap can bind."""
     for node in trace.walk():
         adjustments = {a.kind for a in node.adjustments}
         if node.kind == "rubric":
@@ -989,7 +1014,8 @@ def _reached(trace: TraceNode) -> Iterator[tuple[str, str]]:
                 yield "total", "clamp-min"
             continue
         if node.kind in ("bonus", "deduction"):
-            yield node.kind, "cap-binds" if "cap" in adjustments else "cap-free"
+            if node.kind in capped:
+                yield node.kind, "cap-binds" if "cap" in adjustments else "cap-free"
             continue
         if node.kind == "part":
             continue
@@ -1021,8 +1047,9 @@ def _reached(trace: TraceNode) -> Iterator[tuple[str, str]]:
         elif kind == "no_match":
             yield item, "no-match"
         elif kind == "per_unit":
-            capped = decision.detail("uncapped") is not None or "cap" in adjustments
-            yield item, "cap-binds" if capped else "cap-free"
+            if item in capped:
+                binds = decision.detail("uncapped") is not None or "cap" in adjustments
+                yield item, "cap-binds" if binds else "cap-free"
         elif kind == "target":
             actual, target = decision.detail("actual"), decision.detail("target")
             assert isinstance(actual, Decimal | int)
@@ -1066,7 +1093,7 @@ def mutation_test(
             values[assessment_key(item_id)] = assessment
         prepared.append((outcome.case, values))
     results = []
-    for mutant in generate_mutants(rubric.model, rubric.source):
+    for mutant in generate_mutants(rubric):
         program = Program(mutant.model, rubric.source)
         killer = None
         for case, values in prepared:
@@ -1078,303 +1105,3 @@ def mutation_test(
                 break
         results.append(MutantOutcome(mutant, killer, tests.equivalent.get(mutant.id)))
     return MutationReport(tuple(results))
-
-
-# ---------------------------------------------------------------- rendering
-
-
-def _text(code: str, lang: Lang, /, **args: object) -> str:
-    return render_message(code, args, lang)
-
-
-def _points(value: Decimal | None, lang: Lang) -> str:
-    return "—" if value is None else format_number(value, lang)
-
-
-def _key_words(key: str, lang: Lang) -> str:
-    """An expectation's key for people: an id as it is, a total in words."""
-    if key in ("total", "standard", "bonus", "deduction", "missing"):
-        return _text(f"tests-key-{key}", lang)
-    return key
-
-
-def failure_lines(outcome: CaseOutcome, lang: Lang = "vi") -> list[str]:
-    """Why a case fails: for each key, the points expected and scored, and the
-    trace of that key (for a part or section, of each item in it)."""
-    result = outcome.result
-    lines = []
-    for failure in outcome.failures:
-        expectation = failure.expectation
-        key = expectation.key
-        if key == "missing":
-            lines.append(
-                "  "
-                + _text(
-                    "tests-expected-missing",
-                    lang,
-                    extra=", ".join(sorted(set(failure.actual_missing) - set(expectation.missing)))
-                    or "—",
-                    absent=", ".join(sorted(set(expectation.missing) - set(failure.actual_missing)))
-                    or "—",
-                )
-            )
-            continue
-        lines.append(
-            "  "
-            + _text(
-                "tests-expected-actual",
-                lang,
-                key=_key_words(key, lang),
-                expected=_points(expectation.points, lang),
-                actual=_points(failure.actual, lang),
-            )
-        )
-        lines.extend("    " + line for line in _trace_lines(result, key, lang))
-    return lines
-
-
-def _trace_lines(result: Result, key: str, lang: Lang) -> list[str]:
-    """The trace of one expectation's key: the total's sum, or the node's explanation."""
-    if key not in ("total", "standard"):
-        return render.explain_lines(result, key, lang)
-    trace = result.trace
-    assert trace is not None
-    return [
-        _text(
-            "explain-total",
-            lang,
-            standard=_points(result.standard, lang),
-            bonus=_points(result.bonus, lang),
-            deduction=_points(result.deduction, lang),
-            total=_points(result.total, lang),
-        ),
-        *(
-            f"  {node.id} {_points(node.points, lang)} / {_points(node.maximum, lang)}"
-            for node in trace.children
-        ),
-    ]
-
-
-def branch_words(branch: Branch, lang: Lang = "vi") -> str:
-    """What a branch is, in words: ``arm «>= 90% -> 2»``."""
-    return _text(f"tests-branch-{branch.kind}", lang, text=branch.text)
-
-
-def mutant_words(mutant: Mutant, lang: Lang = "vi") -> str:
-    """What a mutant changes, in words: ``bound 90% becomes 91%``."""
-    return _text(f"tests-mutant-{mutant.kind}", lang, old=mutant.old, new=mutant.new)
-
-
-def rubric_tests_text(
-    result: RubricTestResult, lang: Lang = "vi", *, tests_name: str | None = None
-) -> str:
-    """The outcome as text: each failing case with its trace, a summary line,
-    then coverage and mutation testing when they were run."""
-    rubric = result.rubric
-    lines = [
-        _text(
-            "tests-title",
-            lang,
-            rubric=rubric.source.name,
-            file=tests_name or result.tests.source,
-        )
-    ]
-    for outcome in result.failed:
-        lines.append(
-            _text(
-                "tests-failed-case",
-                lang,
-                where=f"{result.tests.source}:{outcome.case.line}",
-                name=outcome.case.name,
-            )
-        )
-        lines.extend(failure_lines(outcome, lang))
-    lines.append(
-        _text(
-            "tests-summary",
-            lang,
-            passed=len(result.outcomes) - len(result.failed),
-            failed=len(result.failed),
-        )
-    )
-    if result.coverage is not None:
-        lines.extend(coverage_lines(result.coverage, lang))
-    if result.mutation is not None:
-        lines.extend(mutation_lines(result.mutation, lang))
-    return "\n".join(lines) + "\n"
-
-
-def coverage_lines(coverage: Coverage, lang: Lang = "vi") -> list[str]:
-    """Coverage as text: the total, a line per item, then the branches no case reaches."""
-    total = len(coverage.branches)
-    percent = Decimal(coverage.reached * 100) / total if total else Decimal(100)
-    lines = [
-        "",
-        _text(
-            "tests-coverage-head",
-            lang,
-            reached=coverage.reached,
-            total=total,
-            percent=format_number(percent.quantize(Decimal("0.1")), lang) + "%",
-        ),
-    ]
-    for item, branches in coverage.by_item().items():
-        reached = sum(1 for b in branches if b.reached)
-        mark = "" if reached == len(branches) else "  ✗"
-        lines.append(f"  {_key_words(item, lang):<10} {reached}/{len(branches)}{mark}")
-    unreached = coverage.unreached
-    if unreached:
-        lines.append(_text("tests-coverage-unreached", lang))
-        lines.extend(
-            "  "
-            + _text(
-                "tests-branch-line",
-                lang,
-                item=_key_words(b.item, lang),
-                line=b.line,
-                branch=branch_words(b, lang),
-            )
-            for b in unreached
-        )
-    else:
-        lines.append(_text("tests-coverage-complete", lang))
-    return lines
-
-
-def mutation_lines(report: MutationReport, lang: Lang = "vi") -> list[str]:
-    """Mutation testing as text: the counts, then every mutant not killed."""
-    if report.skipped:
-        return ["", _text("tests-mutation-skipped", lang)]
-    lines = [
-        "",
-        _text(
-            "tests-mutation-head",
-            lang,
-            total=len(report.outcomes),
-            killed=len(report.with_status("killed")),
-            equivalent=len(report.with_status("equivalent")),
-            survived=len(report.survivors),
-        ),
-    ]
-
-    def line(outcome: MutantOutcome) -> str:
-        mutant = outcome.mutant
-        return "  " + _text(
-            "tests-mutant-line",
-            lang,
-            id=mutant.id,
-            line=mutant.line,
-            change=mutant_words(mutant, lang),
-        )
-
-    if report.survivors:
-        lines.append(_text("tests-mutation-survivors", lang))
-        lines.extend(line(o) for o in report.survivors)
-    equivalent = report.with_status("equivalent")
-    if equivalent:
-        lines.append(_text("tests-mutation-equivalent", lang))
-        lines.extend(f"{line(o)} — {o.reason}" for o in equivalent)
-    for outcome in report.with_status("stale"):
-        lines.append(
-            _text("tests-mutation-stale", lang, id=outcome.mutant.id, case=outcome.killed_by)
-        )
-    return lines
-
-
-def rubric_tests_to_dict(result: RubricTestResult, lang: Lang = "vi") -> dict[str, Any]:
-    """The outcome of one rubric's tests as JSON-ready data (``docs/rubric-tests.md``)."""
-    rubric = result.rubric
-    data: dict[str, Any] = {
-        "rubric": {"id": rubric.id, "source": rubric.source.name, "sha256": rubric.sha256},
-        "tests_file": result.tests.source,
-        "passed": len(result.outcomes) - len(result.failed),
-        "failed": len(result.failed),
-        "cases": [_case_to_dict(o, lang) for o in result.outcomes],
-        "coverage": None,
-        "mutation": None,
-    }
-    if result.coverage is not None:
-        data["coverage"] = {
-            "reached": result.coverage.reached,
-            "total": len(result.coverage.branches),
-            "branches": [
-                {
-                    "item": b.item,
-                    "branch": b.key,
-                    "kind": b.kind,
-                    "line": b.line,
-                    "text": branch_words(b, lang),
-                    "cases": list(b.cases),
-                }
-                for b in result.coverage.branches
-            ],
-        }
-    if result.mutation is not None:
-        report = result.mutation
-        data["mutation"] = {
-            "skipped": report.skipped,
-            "total": len(report.outcomes),
-            "killed": len(report.with_status("killed")),
-            "equivalent": len(report.with_status("equivalent")),
-            "survived": len(report.survivors),
-            "mutants": [
-                {
-                    "id": o.mutant.id,
-                    "item": o.mutant.item,
-                    "line": o.mutant.line,
-                    "kind": o.mutant.kind,
-                    "old": o.mutant.old.plain(),
-                    "new": o.mutant.new.plain(),
-                    "text": mutant_words(o.mutant, lang),
-                    "status": o.status,
-                    "killed_by": o.killed_by,
-                    "reason": o.reason,
-                }
-                for o in report.outcomes
-            ],
-        }
-    return data
-
-
-def _case_to_dict(outcome: CaseOutcome, lang: Lang) -> dict[str, Any]:
-    failures: list[dict[str, Any]] = []
-    for failure in outcome.failures:
-        expectation = failure.expectation
-        if expectation.key == "missing":
-            failures.append(
-                {
-                    "key": "missing",
-                    "expected": list(expectation.missing),
-                    "actual": list(failure.actual_missing),
-                }
-            )
-        else:
-            assert expectation.points is not None
-            assert failure.actual is not None
-            failures.append(
-                {
-                    "key": expectation.key,
-                    "line": expectation.line,
-                    "expected": canonical(expectation.points),
-                    "actual": canonical(failure.actual),
-                    "trace": _trace_lines(outcome.result, expectation.key, lang),
-                }
-            )
-    return {
-        "name": outcome.case.name,
-        "line": outcome.case.line,
-        "passed": outcome.passed,
-        "failures": failures,
-    }
-
-
-def rubric_tests_document(results: Sequence[RubricTestResult], lang: Lang = "vi") -> dict[str, Any]:
-    """Several rubrics' test outcomes as one JSON-ready document
-    (``"format": "htx-rules.tests"``)."""
-    return {
-        "format": TESTS_FORMAT,
-        "format_version": TESTS_FORMAT_VERSION,
-        "engine": {"name": render.ENGINE, "version": __version__},
-        "language": lang,
-        "rubrics": [rubric_tests_to_dict(r, lang) for r in results],
-    }
