@@ -297,6 +297,7 @@ def _case_to_dict(outcome: CaseOutcome, lang: Lang) -> dict[str, Any]:
             failures.append(
                 {
                     "key": "missing",
+                    "line": expectation.line,
                     "expected": list(expectation.missing),
                     "actual": list(failure.actual_missing),
                 }

@@ -13,6 +13,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -436,6 +437,46 @@ class TestRunning:
         assert (failure["key"], failure["expected"], failure["actual"]) == ("I.3", "3", "2")
         assert rubric["coverage"]["total"] == len(rubric["coverage"]["branches"])
         json.dumps(document)
+
+    def test_json_follows_the_schema(
+        self, small: htx_rules.Rubric, shipped: htx_rules.RubricTestResult
+    ) -> None:
+        """The documents, with failures of both kinds, coverage and mutants, follow
+        ``$defs/tests`` of the project's JSON Schema; a wrong one does not."""
+        schema = json.loads((ROOT / "docs" / "schema" / "htx-rules.schema.json").read_text("utf-8"))
+        validator = jsonschema.Draft202012Validator(schema)
+        failing = _run(
+            small,
+            BASE + '[[ca]]\nten = "a"\nbo = ["so"]\nky_vong = { "I.1" = 0, thieu = [] }\n',
+            coverage=True,
+            mutate=True,
+        )
+        for document in (
+            htx_rules.rubric_tests_document([failing, shipped], "vi"),
+            htx_rules.rubric_tests_document([], "en"),
+        ):
+            assert list(validator.iter_errors(json.loads(json.dumps(document)))) == []
+        wrong = htx_rules.rubric_tests_document([failing], "vi")
+        wrong["rubrics"][0]["cases"][0]["failures"][0]["expected"] = 0.5
+        assert list(validator.iter_errors(json.loads(json.dumps(wrong))))
+
+
+class TestDocumentedExample:
+    """The example of docs/rubric-tests.md is a tests file that passes."""
+
+    def test_example_passes(self) -> None:
+        """Its rubric and tests file, read from the page, pass; coverage names the one
+        branch it leaves unreached."""
+        page = (ROOT / "docs" / "rubric-tests.md").read_text(encoding="utf-8")
+        toml = page.split("```toml\n", 1)[1].split("```", 1)[0]
+        rules = page.split("```rules\n", 1)[1].split("```", 1)[0]
+        rubric = htx_rules.loads(rules, "thu.rules")
+        result = _run(rubric, toml, coverage=True, mutate=True)
+        assert result.ok
+        assert result.coverage is not None
+        assert [(b.item, b.key) for b in result.coverage.unreached] == [("I.1", "false")]
+        assert result.mutation is not None
+        assert result.mutation.survivors == ()
 
 
 # ---------------------------------------------------------------- coverage
