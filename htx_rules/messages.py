@@ -1012,8 +1012,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "case «{field}» expects nothing (no ky_vong table)",
     ),
     "tests-omit": (
-        "'bo' phải là danh sách tên trường minh chứng (hoặc \"*\" để bỏ hết), không phải {value}",
-        "'bo' must be a list of evidence field names (or \"*\" to leave out everything), not {value}",
+        "'{field}' phải là danh sách tên trường minh chứng (hoặc \"*\" để bỏ hết), không phải {value}",
+        "'{field}' must be a list of evidence field names (or \"*\" to leave out everything), not {value}",
     ),
     "tests-unknown-item": (
         "'{field}' không phải mã tiêu chí, quy tắc hay phần nào của bảng điểm, cũng không phải tong_diem, diem_chuan, diem_cong, diem_tru, thieu",

@@ -290,41 +290,24 @@ class _Generator:
 
     def arms(self, scoring: m.Banded | m.Cases, maximum: Decimal) -> Iterator[_Change]:
         for number, arm in enumerate(scoring.arms, start=1):
-            place = f"arm{number}"
-
-            def with_arm(new_arm: m.Arm, number: int = number) -> m.Banded | m.Cases:
-                arms = (*scoring.arms[: number - 1], new_arm, *scoring.arms[number:])
-                return attrs.evolve(scoring, arms=arms)
-
+            changed: list[tuple[str, MutationKind, Shown, Shown, int, m.Arm]] = []
             if isinstance(arm, m.ThresholdArm):
-                for suffix, kind, old, new, line, op, bound in self.threshold(arm):
-                    yield (
-                        f"{place}{suffix}",
-                        kind,
-                        old,
-                        new,
-                        line,
-                        with_arm(attrs.evolve(arm, op=op, bound=bound)),
-                    )
+                changed += [
+                    (suffix, kind, old, new, line, attrs.evolve(arm, op=op, bound=bound))
+                    for suffix, kind, old, new, line, op, bound in self.threshold(arm)
+                ]
             elif isinstance(arm, m.CaseArm):
-                for suffix, kind, old, new, line, expr in self.comparisons(arm.condition):
-                    yield (
-                        f"{place}{suffix}",
-                        kind,
-                        old,
-                        new,
-                        line,
-                        with_arm(attrs.evolve(arm, condition=expr)),
-                    )
-            for suffix, kind, old, new, line, expr in self.points(arm.points, "points", maximum):
-                yield (
-                    f"{place}{suffix}",
-                    kind,
-                    old,
-                    new,
-                    line,
-                    with_arm(attrs.evolve(arm, points=expr)),
-                )
+                changed += [
+                    (suffix, kind, old, new, line, attrs.evolve(arm, condition=expr))
+                    for suffix, kind, old, new, line, expr in self.comparisons(arm.condition)
+                ]
+            changed += [
+                (suffix, kind, old, new, line, attrs.evolve(arm, points=expr))
+                for suffix, kind, old, new, line, expr in self.points(arm.points, "points", maximum)
+            ]
+            for suffix, kind, old, new, line, new_arm in changed:
+                arms = (*scoring.arms[: number - 1], new_arm, *scoring.arms[number:])
+                yield f"arm{number}{suffix}", kind, old, new, line, attrs.evolve(scoring, arms=arms)
 
     def target(self, scoring: m.Target, maximum: Decimal) -> Iterator[_Change]:
         mode = scoring.mode

@@ -736,19 +736,22 @@ def explain(result: Result, lang: Lang = "vi") -> str:
     assert result.trace is not None
     for child in result.trace.children:
         add(child, 0)
-    lines.append(
-        text(
-            "explain-total",
-            lang,
-            standard=_points(result.standard, lang),
-            bonus=_points(result.bonus, lang),
-            deduction=_points(result.deduction, lang),
-            total=_points(result.total, lang),
-        )
-    )
+    lines.append(total_line(result, lang))
     for adjustment in result.trace.adjustments:
         lines.append(_adjustment_words(adjustment, lang))
     return "\n".join(lines) + "\n"
+
+
+def total_line(result: Result, lang: Lang = "vi") -> str:
+    """``Tổng: 75,75 + 0,5 − 0,5 = 75,75``: the total as the sum it is."""
+    return text(
+        "explain-total",
+        lang,
+        standard=_points(result.standard, lang),
+        bonus=_points(result.bonus, lang),
+        deduction=_points(result.deduction, lang),
+        total=_points(result.total, lang),
+    )
 
 
 def _who(result: Result) -> str:

@@ -125,13 +125,11 @@ class RubricTests:
         cases: The cases, in file order.
         equivalent: Mutants the authors explain as equivalent (changes that no
             evidence can tell apart), by mutant id, with the reason.
-        equivalent_lines: The line of each of those explanations.
     """
 
     source: str
     cases: tuple[RubricCase, ...]
     equivalent: Mapping[str, str] = attrs.field(factory=dict)
-    equivalent_lines: Mapping[str, int] = attrs.field(factory=dict)
 
 
 class RubricTestsError(HtxRulesError):
@@ -217,6 +215,27 @@ class _Lines:
         return None
 
 
+class _Settings(dict[str, Any]):
+    """A table's values by English key, remembering how each key was written
+    and where the table is."""
+
+    def __init__(self, block: tuple[int, int] | None) -> None:
+        super().__init__()
+        self.block = block
+        self.written: dict[str, str] = {}
+
+    def written_as(self, key: str) -> str:
+        """The key as the file writes it (the Vietnamese spelling if absent)."""
+        return self.written.get(key, _VIETNAMESE.get(key, key))
+
+
+_VIETNAMESE: Final = {
+    english: vietnamese
+    for spellings in (_TOP_KEYS, _CASE_KEYS, SPECIAL_KEYS)
+    for vietnamese, english in spellings.items()
+}
+
+
 class _Reader:
     """Reads a parsed tests file, collecting every problem with its line."""
 
@@ -252,28 +271,47 @@ class _Reader:
             (where, EvidenceProblem(field, value, code, args, hint, hint_args or {}))
         )
 
+    def unknown(
+        self,
+        at: int | None,
+        name: str,
+        code: str,
+        candidates: Iterable[str],
+        otherwise: str | None = None,
+        **args: object,
+    ) -> None:
+        """Report ``name`` as unknown, suggesting the closest of ``candidates``
+        (else the hint ``otherwise``)."""
+        guess = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+        self.problem(
+            at,
+            name,
+            code,
+            hint="hint-did-you-mean" if guess else otherwise,
+            hint_args={"name": guess[0]} if guess else None,
+            **args,
+        )
+
     def keys(
         self,
         table: Mapping[str, Any],
         spellings: Mapping[str, str],
         name: str,
         block: tuple[int, int] | None,
-    ) -> dict[str, Any]:
+    ) -> _Settings:
         """The table's keys in English, every unknown or doubled key reported."""
         known = {**spellings, **{english: english for english in spellings.values()}}
-        found: dict[str, Any] = {}
-        given: dict[str, str] = {}
+        found = _Settings(block)
+        given = found.written
         for key, value in table.items():
             english = known.get(key)
             line = self.lines.find(key, block) or (block[0] if block else None)
             if english is None:
-                guess = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-                self.problem(
+                self.unknown(
                     line,
                     key,
                     "tests-unknown-key" if name else "tests-unknown-top-key",
-                    hint="hint-did-you-mean" if guess else None,
-                    hint_args={"name": guess[0]} if guess else None,
+                    known,
                     table=name,
                     keys=QuotedList(tuple(spellings)),
                 )
@@ -291,33 +329,29 @@ class _Reader:
         rubric_id = top.get("rubric")
         if rubric_id is not None and rubric_id != self.rubric.id:
             self.problem(
-                self.lines.find("bang_diem", (1, len(self.lines.lines) + 1))
-                or self.lines.find("rubric", (1, len(self.lines.lines) + 1)),
-                "bang_diem",
+                self.line_of(top, "rubric"),
+                top.written_as("rubric"),
                 "tests-rubric-mismatch",
                 rubric_id,
                 expected=self.rubric.id,
             )
         base_block = self.lines.base
-        base = top.get("base", {})
-        if not isinstance(base, Mapping):
-            self.problem(base_block[0] if base_block else None, "mac_dinh", "tests-not-table")
-            base = {}
-        base_settings = self.keys(base, _SETTING_KEYS, "mac_dinh", base_block)
-        base_evidence = self.table(base_settings, "evidence", "minh_chung", base_block)
-        base_assessments = self.table(base_settings, "assessments", "danh_gia", base_block)
-        base_contestant = self.text(base_settings, "contestant", "don_vi", base_block)
+        base = self.table(top, "base")
+        base_settings = self.keys(base, _SETTING_KEYS, top.written_as("base"), base_block)
+        base_evidence = self.table(base_settings, "evidence")
+        base_assessments = self.table(base_settings, "assessments")
+        base_contestant = self.contestant(base_settings)
         base_problems = self.check_evidence(base_evidence, base_assessments, base_block, set())
         raw_cases = top.get("case", [])
         if not isinstance(raw_cases, list) or not raw_cases:
-            self.problem(None, "ca", "tests-no-cases")
+            self.problem(None, top.written_as("case"), "tests-no-cases")
             raw_cases = []
         cases = []
         names: dict[str, int] = {}
         for index, raw in enumerate(raw_cases):
             block = self.lines.case(index)
             if not isinstance(raw, Mapping):
-                self.problem(block[0], "ca", "tests-not-table")
+                self.problem(block[0], top.written_as("case"), "tests-not-table")
                 continue
             case = self.case(
                 index, raw, block, base_evidence, base_assessments, base_contestant, base_problems
@@ -328,38 +362,31 @@ class _Reader:
                 self.problem(case.line, case.name, "tests-duplicate-name", line=names[case.name])
             names.setdefault(case.name, case.line)
             cases.append(case)
-        equivalent, equivalent_lines = self.equivalent(top.get("equivalent", {}))
+        equivalent = self.equivalent(top)
         if self.problems:
             raise RubricTestsError(self.problems, self.source)
-        return RubricTests(self.source, tuple(cases), equivalent, equivalent_lines)
+        return RubricTests(self.source, tuple(cases), equivalent)
 
-    def table(
-        self,
-        settings: Mapping[str, Any],
-        key: str,
-        spelling: str,
-        block: tuple[int, int] | None,
-    ) -> dict[str, Any]:
+    def line_of(self, settings: _Settings, key: str) -> int | None:
+        """The line a key of ``settings`` is written on (else its table's first)."""
+        block = settings.block
+        found = self.lines.find(settings.written_as(key), block)
+        return found or (block[0] if block else None)
+
+    def table(self, settings: _Settings, key: str) -> dict[str, Any]:
+        """The table under ``key`` (empty when not given, or when not a table)."""
         value = settings.get(key, {})
         if not isinstance(value, Mapping):
-            line = self.lines.find(spelling, block) or self.lines.find(key, block)
-            self.problem(line, spelling, "tests-not-table")
+            self.problem(self.line_of(settings, key), settings.written_as(key), "tests-not-table")
             return {}
         return dict(value)
 
-    def text(
-        self,
-        settings: Mapping[str, Any],
-        key: str,
-        spelling: str,
-        block: tuple[int, int] | None,
-    ) -> str | None:
+    def text(self, settings: _Settings, key: str) -> str | None:
         value = settings.get(key)
         if isinstance(value, int) and not isinstance(value, bool) and key == "contestant":
             return str(value)
         if value is not None and not isinstance(value, str):
-            line = self.lines.find(spelling, block) or self.lines.find(key, block)
-            self.problem(line, spelling, "tests-text", value)
+            self.problem(self.line_of(settings, key), settings.written_as(key), "tests-text", value)
             return None
         return value
 
@@ -376,39 +403,28 @@ class _Reader:
         base_problems: set[str],
     ) -> RubricCase | None:
         settings = self.keys(raw, _CASE_KEYS, "ca", block)
-        name = self.text(settings, "name", "ten", block)
+        name = self.text(settings, "name")
         if not name or not name.strip():
-            self.problem(block[0], "ten", "tests-no-name", number=index + 1)
+            self.problem(block[0], settings.written_as("name"), "tests-no-name", number=index + 1)
             return None
         name = name.strip()
-        note = self.text(settings, "note", "ghi_chu", block)
-        contestant = self.text(settings, "contestant", "don_vi", block) or base_contestant
-        omitted = self.omit(settings.get("omit"), block)
+        note = self.text(settings, "note")
+        contestant = self.contestant(settings) or base_contestant
+        omitted = self.omit(settings)
         evidence = {
             k: v for k, v in base_evidence.items() if omitted is not None and k not in omitted
         }
-        own_evidence = self.table(settings, "evidence", "minh_chung", block)
+        own_evidence = self.table(settings, "evidence")
         evidence.update(own_evidence)
         assessments = {
             k: v for k, v in base_assessments.items() if omitted is not None and k not in omitted
         }
-        own_assessments = self.table(settings, "assessments", "danh_gia", block)
+        own_assessments = self.table(settings, "assessments")
         assessments.update(own_assessments)
         # A problem of a base value is reported once, at the base.
         skip = {k for k in base_problems if k not in own_evidence and k not in own_assessments}
         self.check_evidence(evidence, assessments, block, skip)
-        if contestant is not None and self.rubric.contestants:
-            codes = {c.code for c in self.rubric.contestants}
-            if contestant not in codes:
-                line = self.lines.find("don_vi", block) or self.lines.find("contestant", block)
-                self.problem(
-                    line or (self.lines.base or block)[0],
-                    "don_vi",
-                    "unknown-contestant",
-                    contestant,
-                    known=tuple(f"{c.code} ({c.name})" for c in self.rubric.contestants),
-                )
-        expect = self.expectations(settings.get("expect"), block)
+        expect = self.expectations(settings)
         if not expect and settings.get("expect") is None:
             self.problem(block[0], name, "tests-no-expect")
         return RubricCase(
@@ -421,15 +437,35 @@ class _Reader:
             expect,
         )
 
-    def omit(self, value: object, block: tuple[int, int]) -> set[str] | None:
+    def contestant(self, settings: _Settings) -> str | None:
+        """The unit's code a table gives, checked against the rubric's list."""
+        code = self.text(settings, "contestant")
+        listed = self.rubric.contestants
+        if code is not None and listed and code not in {c.code for c in listed}:
+            self.problem(
+                self.line_of(settings, "contestant"),
+                settings.written_as("contestant"),
+                "unknown-contestant",
+                code,
+                known=tuple(f"{c.code} ({c.name})" for c in listed),
+            )
+        return code
+
+    def omit(self, settings: _Settings) -> set[str] | None:
         """The names a case leaves out of the base (every name for ``"*"``)."""
+        value = settings.get("omit")
         if value is None:
             return set()
-        line = self.lines.find("bo", block) or self.lines.find("omit", block)
+        line = self.line_of(settings, "omit")
         if value == _OMIT_ALL:
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(line, "bo", "tests-omit", value if isinstance(value, str) else None)
+            self.problem(
+                line,
+                settings.written_as("omit"),
+                "tests-omit",
+                _shown(value),
+            )
             return set()
         for name in value:
             if name not in self.fields and name not in self.rubric.assessed:
@@ -437,13 +473,8 @@ class _Reader:
         return set(value)
 
     def unknown_field(self, line: int | None, name: str) -> None:
-        guess = difflib.get_close_matches(name, sorted(self.fields), n=1, cutoff=0.6)
-        self.problem(
-            line,
-            name,
-            "evidence-unknown-field",
-            hint="hint-did-you-mean" if guess else "hint-declare-field",
-            hint_args={"name": guess[0]} if guess else None,
+        self.unknown(
+            line, name, "evidence-unknown-field", sorted(self.fields), "hint-declare-field"
         )
 
     def check_evidence(
@@ -476,17 +507,21 @@ class _Reader:
                     self.problems.append((f"{self.source}:{line}", problem))
         return at_fault
 
-    def expectations(self, value: object, block: tuple[int, int]) -> tuple[Expectation, ...]:
+    def expectations(self, settings: _Settings) -> tuple[Expectation, ...]:
+        value = settings.get("expect")
         if value is None:
             return ()
-        spelling_line = self.lines.find("ky_vong", block) or self.lines.find("expect", block)
+        spelled = settings.written_as("expect")
+        block = settings.block
+        assert block is not None
+        spelling_line = self.line_of(settings, "expect")
         if not isinstance(value, Mapping):
-            self.problem(spelling_line, "ky_vong", "tests-not-table")
+            self.problem(spelling_line, spelled, "tests-not-table")
             return ()
         found: list[Expectation] = []
         seen: dict[str, str] = {}
         for key, given in value.items():
-            line = self.lines.find(key, block, "ky_vong") or self.lines.find(key, block)
+            line = self.lines.find(key, block, spelled) or self.lines.find(key, block)
             line = line or spelling_line or block[0]
             english: str = SPECIAL_KEYS.get(str(key), str(key))
             if english in seen:
@@ -494,20 +529,14 @@ class _Reader:
                 continue
             seen[english] = key
             if english == "missing":
-                names = self.missing(given, line)
+                names = self.missing(key, given, line)
                 if names is not None:
                     found.append(Expectation("missing", None, line, names))
                 continue
             maximum = self.maximum(english)
             if maximum is None:
-                known = [*SPECIAL_KEYS, *self.parts, *self.items]
-                guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                self.problem(
-                    line,
-                    key,
-                    "tests-unknown-item",
-                    hint="hint-did-you-mean" if guess else None,
-                    hint_args={"name": guess[0]} if guess else None,
+                self.unknown(
+                    line, key, "tests-unknown-item", [*SPECIAL_KEYS, *self.parts, *self.items]
                 )
                 continue
             points = self.points(key, given, line, maximum)
@@ -548,9 +577,9 @@ class _Reader:
             return None
         return points
 
-    def missing(self, given: object, line: int) -> tuple[str, ...] | None:
+    def missing(self, key: str, given: object, line: int) -> tuple[str, ...] | None:
         if not isinstance(given, list) or not all(isinstance(v, str) for v in given):
-            self.problem(line, "thieu", "tests-missing-list", _shown(given))
+            self.problem(line, key, "tests-missing-list", _shown(given))
             return None
         unknown = [name for name in given if name not in self.fields]
         for name in unknown:
@@ -559,34 +588,23 @@ class _Reader:
 
     # ------------------------------------------------------------ equivalent mutants
 
-    def equivalent(self, value: object) -> tuple[dict[str, str], dict[str, int]]:
-        whole = (1, len(self.lines.lines) + 1)
-        if not isinstance(value, Mapping):
-            line = self.lines.find("tuong_duong", whole) or self.lines.find("equivalent", whole)
-            self.problem(line, "tuong_duong", "tests-not-table")
-            return {}, {}
+    def equivalent(self, top: _Settings) -> dict[str, str]:
+        """The mutants explained as equivalent, by id, with their reasons."""
+        value = self.table(top, "equivalent")
         if not value:
-            return {}, {}
+            return {}
+        whole = (1, len(self.lines.lines) + 1)
         ids = [mutant.id for mutant in generate_mutants(self.rubric)]
         reasons: dict[str, str] = {}
-        lines: dict[str, int] = {}
         for key, reason in value.items():
             line = self.lines.find(key, whole) or 1
             if key not in ids:
-                guess = difflib.get_close_matches(key, ids, n=1, cutoff=0.6)
-                self.problem(
-                    line,
-                    key,
-                    "tests-unknown-mutant",
-                    hint="hint-did-you-mean" if guess else None,
-                    hint_args={"name": guess[0]} if guess else None,
-                )
+                self.unknown(line, key, "tests-unknown-mutant", ids)
             elif not isinstance(reason, str) or not reason.strip():
                 self.problem(line, key, "tests-equivalent-reason")
             else:
                 reasons[key] = reason.strip()
-                lines[key] = line
-        return reasons, lines
+        return reasons
 
 
 def _assessment(value: object, case_name: str) -> object:

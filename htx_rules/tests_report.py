@@ -92,14 +92,7 @@ def _trace_lines(result: Result, key: str, lang: Lang) -> list[str]:
     trace = result.trace
     assert trace is not None
     return [
-        _text(
-            "explain-total",
-            lang,
-            standard=_points(result.standard, lang),
-            bonus=_points(result.bonus, lang),
-            deduction=_points(result.deduction, lang),
-            total=_points(result.total, lang),
-        ),
+        render.total_line(result, lang),
         *(
             f"  {_key_words(node.id, lang)} {_points(node.points, lang)}"
             f" / {_points(node.maximum, lang)}"
