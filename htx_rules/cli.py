@@ -324,47 +324,33 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
 
 
 def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    path = Path(args.rubric)
-    if path.is_dir():
-        rubric_files = sorted(p for p in path.glob("*.rules") if p.is_file())
-        tested = [p for p in rubric_files if p.with_suffix(".tests").is_file()]
-        if not tested:
-            raise _UsageError(render_message("cli-no-tested-rubrics", {"path": args.rubric}, lang))
-        untested = tuple(str(p) for p in rubric_files if p not in tested)
-        if untested:
-            print(render_message("cli-untested-rubrics", {"files": untested}, lang), file=err)
-    else:
-        tests_file = path.with_suffix(".tests")
-        if path.is_file() and not tests_file.is_file():
-            raise _UsageError(render_message("cli-no-tests-file", {"path": str(tests_file)}, lang))
-        tested = [path]
     results: list[RubricTestResult] = []
-    for rubric_file in tested:
+    failed = False
+    for rubric_file in _tested_rubrics(Path(args.rubric), lang, err):
         rubric = _load_rubric(str(rubric_file), lang)
         tests_path = rubric_file.with_suffix(".tests")
         try:
             text = tests_path.read_text(encoding="utf-8-sig")
+            tests = parse_rubric_tests(text, rubric, str(tests_path))
         except UnicodeDecodeError:
             problem = EvidenceProblem("", None, "evidence-not-utf8")
-            print(
-                RubricTestsError([(str(tests_path), problem)], str(tests_path)).render(lang),
-                file=err,
-            )
-            return EXIT_EVIDENCE
+            error = RubricTestsError([(str(tests_path), problem)], str(tests_path))
+            print(error.render(lang), file=err)
+            failed = True
+            continue
         except OSError as error:
             raise _UsageError(_cannot_read(str(tests_path), error, lang)) from None
-        try:
-            tests = parse_rubric_tests(text, rubric, str(tests_path))
         except RubricTestsError as error:
             print(error.render(lang), file=err)
-            return EXIT_EVIDENCE
+            failed = True
+            continue
         results.append(run_rubric_tests(rubric, tests, coverage=args.coverage, mutate=args.mutate))
     if args.format == "json":
         out.write(json.dumps(rubric_tests_document(results, lang), ensure_ascii=False, indent=2))
         out.write("\n")
     else:
         out.write("\n".join(rubric_tests_text(r, lang) for r in results))
-    failed = any(not r.ok for r in results)
+    failed = failed or any(not r.ok for r in results)
     if args.strict:
         failed = failed or any(
             (r.coverage is not None and r.coverage.unreached)
@@ -372,6 +358,27 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
             for r in results
         )
     return EXIT_EVIDENCE if failed else EXIT_OK
+
+
+def _tested_rubrics(path: Path, lang: Lang, err: TextIO) -> list[Path]:
+    """The rubric files ``test`` runs: a ``.rules`` file (or the one beside a
+    ``.tests`` file named instead), or every ``.rules`` of a folder with a
+    ``.tests`` beside it (the others are named on ``err``)."""
+    if path.is_dir():
+        rubric_files = sorted(p for p in path.glob("*.rules") if p.is_file())
+        tested = [p for p in rubric_files if p.with_suffix(".tests").is_file()]
+        if not tested:
+            raise _UsageError(render_message("cli-no-tested-rubrics", {"path": str(path)}, lang))
+        untested = tuple(str(p) for p in rubric_files if p not in tested)
+        if untested:
+            print(render_message("cli-untested-rubrics", {"files": untested}, lang), file=err)
+        return tested
+    if path.suffix == ".tests":
+        path = path.with_suffix(".rules")
+    tests_file = path.with_suffix(".tests")
+    if path.is_file() and not tests_file.is_file():
+        raise _UsageError(render_message("cli-no-tests-file", {"path": str(tests_file)}, lang))
+    return [path]
 
 
 def _read_json(path: str, lang: Lang) -> Any:

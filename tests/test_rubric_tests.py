@@ -700,6 +700,17 @@ class TestCommand:
         assert (code, out) == (EXIT_EVIDENCE, "")
         assert f"{folder / 'thu.tests'}:2: 'ten' phải là văn bản" in err
 
+    def test_a_wrong_file_does_not_stop_the_others(self, folder: Path) -> None:
+        """In a folder, a wrong tests file is reported and the other rubrics still run;
+        naming the tests file instead of the rubric works too."""
+        shutil.copy(RUBRIC_2021, folder / "a.rules")
+        (folder / "a.tests").write_text("[[ca]]\nten = 1\n", encoding="utf-8")
+        code, out, err = _cli(str(folder))
+        assert code == EXIT_EVIDENCE
+        assert f"{folder / 'a.tests'}:2:" in err
+        assert out.splitlines()[-1] == "1 ca đạt, 0 ca sai"
+        assert _cli(str(folder / "thu.tests"))[0] == EXIT_OK
+
     def test_bad_rubric_exit_2(self, folder: Path) -> None:
         """A rubric that does not compile exits 2, as for every command."""
         (folder / "thu.rules").write_text(SMALL.replace("3 if co", "3 if coo"), encoding="utf-8")
