@@ -15,7 +15,6 @@ from typing import Any, Final
 from htx_rules import render
 from htx_rules._version import __version__
 from htx_rules.decimals import Lang, canonical, format_number
-from htx_rules.messages import render_message
 from htx_rules.mutation import Mutant
 from htx_rules.result import Result
 from htx_rules.rubric_tests import (
@@ -31,11 +30,7 @@ TESTS_FORMAT: Final = "htx-rules.tests"
 TESTS_FORMAT_VERSION: Final = 1
 
 
-# ---------------------------------------------------------------- rendering
-
-
-def _text(code: str, lang: Lang, /, **args: object) -> str:
-    return render_message(code, args, lang)
+_text = render.text
 
 
 def _points(value: Decimal | None, lang: Lang) -> str:
@@ -58,17 +53,10 @@ def failure_lines(outcome: CaseOutcome, lang: Lang = "vi") -> list[str]:
         expectation = failure.expectation
         key = expectation.key
         if key == "missing":
-            lines.append(
-                "  "
-                + _text(
-                    "tests-expected-missing",
-                    lang,
-                    extra=", ".join(sorted(set(failure.actual_missing) - set(expectation.missing)))
-                    or "—",
-                    absent=", ".join(sorted(set(expectation.missing) - set(failure.actual_missing)))
-                    or "—",
-                )
-            )
+            expected, actual = set(expectation.missing), set(failure.actual_missing)
+            extra = ", ".join(sorted(actual - expected)) or "—"
+            absent = ", ".join(sorted(expected - actual)) or "—"
+            lines.append("  " + _text("tests-expected-missing", lang, extra=extra, absent=absent))
             continue
         lines.append(
             "  "
@@ -111,9 +99,7 @@ def mutant_words(mutant: Mutant, lang: Lang = "vi") -> str:
     return _text(f"tests-mutant-{mutant.kind}", lang, old=mutant.old, new=mutant.new)
 
 
-def rubric_tests_text(
-    result: RubricTestResult, lang: Lang = "vi", *, tests_name: str | None = None
-) -> str:
+def rubric_tests_text(result: RubricTestResult, lang: Lang = "vi") -> str:
     """The outcome as text: each failing case with its trace, a summary line,
     then coverage and mutation testing when they were run."""
     rubric = result.rubric
@@ -122,7 +108,7 @@ def rubric_tests_text(
             "tests-title",
             lang,
             rubric=rubric.source.name,
-            file=tests_name or result.tests.source,
+            file=result.tests.source,
         )
     ]
     for outcome in result.failed:
