@@ -35,11 +35,11 @@ from htx_rules.errors import (
     RubricError,
     RubricSyntaxError,
 )
-from htx_rules.evidence import EvidenceDocument, parse_evidence_json
+from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
 from htx_rules.html import contest_html, result_html
 from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
-from htx_rules.rubric import Rubric, load, loads
+from htx_rules.rubric import Rubric, load, load_bytes, loads
 from htx_rules.source import Span
 from htx_rules.submissions import parse_submission, read_submissions, run_contest_from
 
@@ -73,8 +73,10 @@ __all__ = [
     "contest_to_dict",
     "contest_to_json",
     "load",
+    "load_bytes",
     "loads",
     "parse_evidence_json",
+    "parse_evidence_toml",
     "parse_submission",
     "read_submissions",
     "result_html",

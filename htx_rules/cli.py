@@ -5,13 +5,15 @@ Exit codes (also in ``docs/cli.md``):
 * 0 — done;
 * 1 — bad evidence or contest input (every problem is listed, for every file);
 * 2 — bad rubric;
-* 3 — bad command line, or a file or folder that cannot be read or written.
+* 3 — bad command line, or a file or folder that cannot be read or written;
+* 4 — ``verify``: the result does not follow from the rubric and evidence given.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,19 +23,21 @@ from htx_rules import __version__
 from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
-from htx_rules.evidence import parse_evidence_json, parse_evidence_toml
+from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
 from htx_rules.html import contest_html, results_html
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
-from htx_rules.report import contest_markdown, contest_text, contest_to_json
+from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load
-from htx_rules.submissions import run_contest_from
+from htx_rules.submissions import read_submissions, run_contest_from
+from htx_rules.verify import recorded_rubric, verify_contest, verify_results
 
 EXIT_OK: Final = 0
 EXIT_EVIDENCE: Final = 1
 EXIT_RUBRIC: Final = 2
 EXIT_USAGE: Final = 3
+EXIT_MISMATCH: Final = 4
 
 
 class _UsageError(Exception):
@@ -117,6 +121,25 @@ def _build_parser() -> argparse.ArgumentParser:
     template.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
+    verify = commands.add_parser(
+        "verify",
+        help="kiểm tra lại một kết quả đã ghi / re-derive and confirm a recorded result",
+        description="Tính lại một kết quả JSON đã ghi (htx-rules score/contest --format json) "
+        "từ bảng điểm và minh chứng, rồi xác nhận từng giá trị hoặc liệt kê mọi khác biệt. "
+        "Re-derive a recorded JSON result from the rubric and the evidence, and confirm it "
+        "value for value, or list every difference.",
+    )
+    verify.add_argument("result", help="tệp kết quả JSON / the recorded result (JSON)")
+    verify.add_argument("--rubric", required=True, help="tệp bảng điểm / rubric file (.rules)")
+    verify.add_argument(
+        "--evidence",
+        nargs="+",
+        help="tệp minh chứng (JSON, TOML) hoặc thư mục hồ sơ cuộc thi đua / evidence files, "
+        "or the contest's folder of submissions",
+    )
+    verify.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     return parser
 
 
@@ -133,7 +156,9 @@ def main(
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     lang: Lang = getattr(args, "lang", "vi")
-    run = {"score": _score, "contest": _contest, "template": _template}[args.command]
+    run = {"score": _score, "contest": _contest, "template": _template, "verify": _verify}[
+        args.command
+    ]
     try:
         return run(args, lang, out, err)
     except _UsageError as error:
@@ -211,6 +236,69 @@ def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
     return EXIT_OK
 
 
+def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    document = _read_json(args.result, lang)
+    if not args.evidence:
+        raise _UsageError(render_message("cli-verify-evidence", {}, lang))
+    try:
+        rubric_bytes = Path(args.rubric).read_bytes()
+    except OSError as error:
+        raise _UsageError(_cannot_read(args.rubric, error, lang)) from None
+    rubric = recorded_rubric(document, rubric_bytes, args.rubric)
+    if isinstance(document, dict) and document.get("format") == CONTEST_FORMAT:
+        if len(args.evidence) != 1:
+            raise _UsageError(render_message("cli-verify-evidence", {}, lang))
+        source = Path(args.evidence[0])
+        if not source.exists():
+            raise _UsageError(_cannot_read(args.evidence[0], None, lang))
+        try:
+            submissions = read_submissions(source, rubric)
+            verification = verify_contest(document, rubric, submissions)
+        except ContestError as error:
+            print(error.render(lang), file=err)
+            return EXIT_EVIDENCE
+        except OSError as error:
+            raise _UsageError(
+                _cannot_read(error.filename or args.evidence[0], error, lang)
+            ) from None
+    else:
+        documents: list[EvidenceDocument] = []
+        failed = False
+        for file in _evidence_files(args.evidence, lang):
+            try:
+                documents.append(_evidence_document(rubric, file, lang))
+            except EvidenceError as error:
+                print(error.render(lang), file=err)
+                failed = True
+        if failed:
+            return EXIT_EVIDENCE
+        try:
+            verification = verify_results(document, rubric, documents)
+        except EvidenceError as error:
+            print(error.render(lang), file=err)
+            return EXIT_EVIDENCE
+    out.write(verification.render(lang))
+    return EXIT_OK if verification.ok else EXIT_MISMATCH
+
+
+def _read_json(path: str, lang: Lang) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _UsageError(
+            render_message("cli-not-json", {"path": path, "reason": str(error)}, lang)
+        ) from None
+    except OSError as error:
+        raise _UsageError(_cannot_read(path, error, lang)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        reason = f"{error.msg} (line {error.lineno}, column {error.colno})"
+        raise _UsageError(
+            render_message("cli-not-json", {"path": path, "reason": reason}, lang)
+        ) from None
+
+
 def _write_text(content: str, path: str | None, out: TextIO, lang: Lang) -> None:
     if path is None:
         out.write(content)
@@ -275,7 +363,8 @@ def _evidence_files(paths: Sequence[str], lang: Lang) -> list[Path]:
     return files
 
 
-def _score_file(rubric: Rubric, file: Path, strict: bool, lang: Lang) -> Result:
+def _evidence_document(rubric: Rubric, file: Path, lang: Lang) -> EvidenceDocument:
+    """An evidence file (JSON or TOML) read and checked against the rubric's id."""
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -290,6 +379,14 @@ def _score_file(rubric: Rubric, file: Path, strict: bool, lang: Lang) -> Result:
                 "rubric", document.rubric, "rubric-mismatch", {"expected": rubric.id}
             )
             raise EvidenceError([mismatch])
+        return document
+    except EvidenceError as error:
+        raise error.with_source(str(file)) from None
+
+
+def _score_file(rubric: Rubric, file: Path, strict: bool, lang: Lang) -> Result:
+    document = _evidence_document(rubric, file, lang)
+    try:
         return rubric.score(
             document.evidence,
             contestant=document.contestant,
@@ -305,9 +402,9 @@ def _print_results(
 ) -> None:
     if fmt == "json":
         if several:
-            out.write(results_to_json(results))
+            out.write(results_to_json(results, lang))
         elif results:
-            out.write(result_to_json(results[0]))
+            out.write(result_to_json(results[0], lang))
         return
     if fmt == "html":
         if results:
@@ -327,4 +424,4 @@ def _print_results(
         out.write(summary(results, lang, markdown=fmt == "md"))
 
 
-__all__ = ["EXIT_EVIDENCE", "EXIT_OK", "EXIT_RUBRIC", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_EVIDENCE", "EXIT_MISMATCH", "EXIT_OK", "EXIT_RUBRIC", "EXIT_USAGE", "main"]

@@ -37,6 +37,7 @@ import attrs
 from htx_rules import model as m
 from htx_rules.checker import all_items, walk
 from htx_rules.decimals import SCORING_CONTEXT, ZERO
+from htx_rules.digest import canonical_json, sha256_hex
 from htx_rules.errors import EvidenceError, EvidenceProblem, HtxRulesError
 from htx_rules.evaluator import DOSSIER_COMPLETE, Missing, Undefined, compile_condition
 from htx_rules.evidence import validate_assessments
@@ -83,6 +84,29 @@ class Submission:
     assessments: Mapping[str, object] = attrs.field(factory=dict)
     note: str | None = None
     source: str = "<submission>"
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of everything the unit sent and re-inspection found, in canonical form.
+
+        The canonical form is that of ``docs/trace.md`` (*Hashes*), applied to
+        the submission's fields as read (``source``, where it was read from, is
+        left out: moving a file does not change what it says).
+        """
+        return sha256_hex(
+            canonical_json(
+                {
+                    "assessments": self.assessments,
+                    "claimed": self.claimed,
+                    "claimed_total": self.claimed_total,
+                    "contestant": self.contestant,
+                    "dossier": list(self.dossier),
+                    "evidence": self.evidence,
+                    "note": self.note,
+                    "verified": self.verified,
+                }
+            )
+        )
 
 
 class ContestError(HtxRulesError):

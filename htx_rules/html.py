@@ -330,13 +330,6 @@ def _unassessed(result: Result, lang: Lang) -> str:
     return text("report-unassessed", lang, items=result.unassessed)
 
 
-def _digest(result: Result, name: str) -> str | None:
-    """A SHA-256 the result carries (``rubric_sha256``, ``evidence_sha256``), or
-    None when this engine does not compute it."""
-    value = getattr(result, name, None)
-    return value if isinstance(value, str) and value else None
-
-
 def _anchor(code: str | None, number: int) -> str:
     """A fragment id for a unit's section: its code when it has one (made of
     letters, digits and ``-`` only), else its position."""
@@ -353,12 +346,7 @@ def _result_view(result: Result, number: int, lang: Lang) -> ResultView:
         raise ValueError("the result was scored without a trace")
     index = _Index(result.model)
     contestant = result.contestant
-    evidence_hash = _digest(result, "evidence_sha256")
-    audit = (
-        ()
-        if evidence_hash is None
-        else (AuditRow(text("html-evidence-sha256", lang), evidence_hash),)
-    )
+    audit = (AuditRow(text("html-evidence-sha256", lang), result.evidence_sha256),)
     return ResultView(
         anchor=_anchor(contestant.code if contestant else None, number),
         heading=(
@@ -446,7 +434,7 @@ def results_html(results: Sequence[Result], lang: Lang = "vi") -> str:
         summary=rows,
         has_bonus=first.model.bonus is not None,
         has_deduction=first.model.deduction is not None,
-        audit=_rubric_audit(first.source_name, _digest(first, "rubric_sha256"), lang),
+        audit=_rubric_audit(first.source_name, first.rubric_sha256 or None, lang),
     )
 
 
@@ -454,7 +442,8 @@ def result_html(result: Result, lang: Lang = "vi") -> str:
     """One unit's result as a self-contained HTML document: totals, every part,
     criterion and rule with its points, maximum, explanation and the rubric line
     it came from, the evidence, missing values, reviewers' assessments and the
-    audit block (rubric file, hashes when known, engine version).
+    audit block (the rubric file and its SHA-256, the evidence's SHA-256, the
+    engine's version).
 
     Raises:
         ValueError: when the result was scored without a trace.
@@ -651,14 +640,12 @@ def _unit_view(standing: Standing, number: int, result: ContestResult, lang: Lan
         no_differences = text("contest-no-differences", lang)
     else:
         no_differences = ""
-    audit = [AuditRow(text("html-submission-file", lang), standing.submission.source)]
-    for code, scored in (
-        ("html-reported-sha256", standing.reported),
-        ("html-verified-sha256", verified),
-    ):
-        digest = _digest(scored, "evidence_sha256")
-        if digest is not None:
-            audit.append(AuditRow(text(code, lang), digest))
+    audit = (
+        AuditRow(text("html-submission-file", lang), standing.submission.source),
+        AuditRow(text("html-submission-sha256", lang), standing.submission.sha256),
+        AuditRow(text("html-reported-sha256", lang), standing.reported.evidence_sha256),
+        AuditRow(text("html-verified-sha256", lang), verified.evidence_sha256),
+    )
     return UnitView(
         anchor=_anchor(standing.code, number),
         code=standing.code,
@@ -681,7 +668,7 @@ def _unit_view(standing: Standing, number: int, result: ContestResult, lang: Lan
         assessments=_assessments(verified, index, lang),
         unassessed=_unassessed(verified, lang),
         dossier=_dossier(standing, model.dossier, lang),
-        audit=tuple(audit),
+        audit=audit,
     )
 
 
@@ -693,10 +680,6 @@ def contest_html(result: ContestResult, lang: Lang = "vi") -> str:
     criterion table with the trace and rubric line of every row, the evidence,
     the reviewers' assessments and the dossier; and the audit block."""
     header = result.rubric.model.header
-    rubric_hash = next(
-        (h for s in result.standings if (h := _digest(s.verified, "rubric_sha256")) is not None),
-        None,
-    )
     notes = tuple(
         Notes((section.heading or "").rstrip(":"), section.items)
         for section in note_sections(result, lang)
@@ -717,7 +700,7 @@ def contest_html(result: ContestResult, lang: Lang = "vi") -> str:
         units=tuple(
             _unit_view(s, number, result, lang) for number, s in enumerate(result.standings, 1)
         ),
-        audit=_rubric_audit(result.rubric.source.name, rubric_hash, lang),
+        audit=_rubric_audit(result.rubric.source.name, result.rubric.sha256, lang),
     )
 
 

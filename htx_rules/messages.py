@@ -948,6 +948,79 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "folder '{path}' holds no .json or .toml file",
     ),
     "cli-summary": ("TỔNG HỢP", "SUMMARY"),
+    "cli-not-json": (
+        "'{path}' không phải tài liệu JSON đọc được: {reason}",
+        "'{path}' is not a readable JSON document: {reason}",
+    ),
+    "cli-verify-evidence": (
+        "kiểm tra kết quả cần --evidence: tệp minh chứng (hay thư mục hồ sơ cho một cuộc thi đua)",
+        "verify needs --evidence: the evidence file (or the folder of submissions for a contest)",
+    ),
+    # ------------------------------------------------------------ verify
+    "verify-ok": (
+        "KHỚP: tài liệu {format} được tính lại từ bảng điểm và minh chứng, trùng từng giá trị",
+        "VERIFIED: the {format} document follows from the rubric and the evidence, value for value",
+    ),
+    "verify-failed": (
+        "KHÔNG KHỚP: {count} khác biệt giữa tài liệu {format} và kết quả tính lại",
+        "NOT VERIFIED ({count} found): the {format} document differs from what its inputs give now",
+    ),
+    "verify-engine-note": (
+        "lưu ý: tài liệu do htx-rules {recorded} tạo; đang kiểm tra bằng htx-rules {current}",
+        "note: the document was written by htx-rules {recorded}; checked with htx-rules {current}",
+    ),
+    "verify-format": (
+        "{path}: không phải tài liệu htx-rules mà phiên bản này ghi (ghi «{recorded}», cần «{derived}»)",
+        "{path}: not an htx-rules document this version writes (it says «{recorded}», expected «{derived}»)",
+    ),
+    "verify-rubric-changed": (
+        "{path}: tệp bảng điểm không phải tệp đã dùng để chấm (mã băm ghi {recorded}, tệp hiện có {derived})",
+        "{path}: the rubric file is not the one that scored (hash recorded {recorded}, file now {derived})",
+    ),
+    "verify-evidence-changed": (
+        "{path}: minh chứng không phải minh chứng đã chấm (mã băm ghi {recorded}, hiện có {derived})",
+        "{path}: the evidence is not the evidence that was scored (hash recorded {recorded}, now {derived})",
+    ),
+    "verify-submission-changed": (
+        "{path}: hồ sơ của đơn vị đã thay đổi (mã băm ghi {recorded}, hiện có {derived})",
+        "{path}: the unit's submission has changed (hash recorded {recorded}, now {derived})",
+    ),
+    "verify-count": (
+        "{path}: số phần tử khác nhau: tài liệu có {recorded}, tính lại có {derived}",
+        "{path}: a different number of entries: the document has {recorded}, re-derived {derived}",
+    ),
+    "verify-ledger-malformed": (
+        "{path}: dòng sổ điểm thiếu số liệu hoặc số liệu không đọc được ở «{recorded}»",
+        "{path}: a ledger line with a number missing or unreadable at «{recorded}»",
+    ),
+    "verify-ledger-numbering": (
+        "{path}: số thứ tự dòng sổ điểm là {recorded}, phải là {derived}",
+        "{path}: the ledger line is numbered {recorded}, it should be {derived}",
+    ),
+    "verify-ledger-change": (
+        "{path}: mức thay đổi ghi {recorded}, nhưng điểm trước và sau của dòng cho {derived}",
+        "{path}: the change says {recorded}, but the line's points before and after give {derived}",
+    ),
+    "verify-ledger-running-total": (
+        "{path}: tổng lũy kế ghi {recorded}, nhưng các dòng trước cho {derived}",
+        "{path}: the running total says {recorded}, but the lines before give {derived}",
+    ),
+    "verify-ledger-total": (
+        "{path}: các dòng sổ điểm cộng lại được {recorded}, khác tổng điểm ghi trong tài liệu {derived}",
+        "{path}: the ledger lines add up to {recorded}, not to the document's total {derived}",
+    ),
+    "verify-differs": (
+        "{path}: tài liệu ghi {recorded}, tính lại được {derived}",
+        "{path}: the document says {recorded}, re-derived {derived}",
+    ),
+    "verify-missing-key": (
+        "{path}: tài liệu thiếu mục này (tính lại được {derived})",
+        "{path}: missing from the document (re-derived {derived})",
+    ),
+    "verify-extra-key": (
+        "{path}: tài liệu có mục này nhưng tính lại không có (ghi {recorded})",
+        "{path}: in the document but not re-derived (it says {recorded})",
+    ),
     # ------------------------------------------------------------ explanations and reports
     "value-long-number": ("một số có khoảng {digits} chữ số", "a number of about {digits} digits"),
     "value-missing": ("(thiếu)", "(missing)"),
@@ -1262,6 +1335,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "html-rubric-sha256": ("SHA-256 của tệp bảng điểm", "SHA-256 of the rubric file"),
     "html-evidence-sha256": ("SHA-256 của minh chứng", "SHA-256 of the evidence"),
     "html-submission-file": ("Tệp hồ sơ", "Submission file"),
+    "html-submission-sha256": (
+        "SHA-256 của hồ sơ (mọi nội dung đơn vị gửi và kết quả phúc tra)",
+        "SHA-256 of the submission (everything the unit sent and re-inspection found)",
+    ),
     "html-reported-sha256": (
         "SHA-256 của minh chứng đơn vị báo cáo",
         "SHA-256 of the reported evidence",

@@ -17,15 +17,19 @@ from typing import TYPE_CHECKING, Any, Final
 from tabulate import tabulate
 
 from htx_rules import model as m
+from htx_rules._version import __version__
 from htx_rules.checker import all_items, kind_of, scoring_exprs, walk
 from htx_rules.decimals import SCORING_CONTEXT, Lang, canonical, format_money, format_number
 from htx_rules.messages import render_message
 
 if TYPE_CHECKING:
+    from htx_rules.ledger import LedgerLine
     from htx_rules.result import Adjustment, Decision, Result, TraceNode, Value
+    from htx_rules.source import Span
 
 RESULT_FORMAT: Final = "htx-rules.result"
-RESULT_FORMAT_VERSION: Final = 1
+RESULT_FORMAT_VERSION: Final = 2
+ENGINE: Final = "htx-rules"
 
 _OPS: Final = {">=": "≥", "<=": "≤", "!=": "≠", ">": ">", "<": "<", "=": "="}
 _DISPLAY_DECIMALS: Final = 4
@@ -322,15 +326,23 @@ def _adjustment_words(adjustment: Adjustment, lang: Lang) -> str:
     )
 
 
-def describe(node: TraceNode, index: _Index, lang: Lang, *, with_reads: bool = True) -> str:
+def describe(
+    node: TraceNode,
+    index: _Index,
+    lang: Lang,
+    *,
+    with_reads: bool = True,
+    with_adjustments: bool = True,
+) -> str:
     """Why ``node`` scored what it did, in one line."""
     if node.decision is None:
         return ""
     words = _decision_words(node, node.decision, index, lang)
     if with_reads and node.decision.kind not in ("sum", "requires_unmet", "missing"):
         words += _reads(node, index, lang)
-    for adjustment in node.adjustments:
-        words += "; " + _adjustment_words(adjustment, lang)
+    if with_adjustments:
+        for adjustment in node.adjustments:
+            words += "; " + _adjustment_words(adjustment, lang)
     if node.kind in ("criterion", "rule") and node.decision.kind != "sum":
         line = (node.decision.span or node.span).line
         words += f" ({text('why-line', lang, line=line)})"
@@ -389,14 +401,7 @@ def node_to_dict(node: TraceNode, index: _Index) -> dict[str, Any]:
         "max": canonical(node.maximum),
         "status": node.status,
         "raw": _decimal_or_none(node.raw),
-        "source": {
-            "file": node.span.file,
-            "line": node.span.line,
-            "column": node.span.column,
-            "end_line": node.span.end_line,
-            "end_column": node.span.end_column,
-            "text": node.source,
-        },
+        "source": {**_span_to_dict(node.span), "text": node.source},
         "decision": None
         if decision is None
         else {
@@ -429,19 +434,74 @@ def node_to_dict(node: TraceNode, index: _Index) -> dict[str, Any]:
     }
 
 
-def result_to_dict(result: Result) -> dict[str, Any]:
-    """A result as JSON-ready data: stable keys, decimals as strings (``docs/trace.md``)."""
+def _span_to_dict(span: Span) -> dict[str, Any]:
+    return {
+        "file": span.file,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
+
+
+def _ledger_text(line: LedgerLine, node: TraceNode, index: _Index, lang: Lang) -> str:
+    if line.kind in ("round", "cap", "max", "min"):
+        adjustment = next(
+            a for a in node.adjustments if a.kind == line.kind and a.before == line.points_before
+        )
+        return _adjustment_words(adjustment, lang)
+    return describe(node, index, lang, with_adjustments=False)
+
+
+def ledger_to_list(result: Result, lang: Lang = "vi") -> list[dict[str, Any]] | None:
+    """The points ledger as JSON-ready data, each line with a sentence in ``lang``."""
+    if result.trace is None or result.ledger is None:
+        return None
+    index = _Index(result.model)
+    nodes = {node.id: node for node in result.trace.walk()}
+    return [
+        {
+            "line": line.number,
+            "kind": line.kind,
+            "id": line.id,
+            "section": line.section,
+            "status": line.status,
+            "source": _span_to_dict(line.span),
+            "reads": [{"field": name, "value": json_value(value)} for name, value in line.reads],
+            "points_before": canonical(line.points_before),
+            "points_after": canonical(line.points_after),
+            "limit": _decimal_or_none(line.limit),
+            "change": canonical(line.change),
+            "total_before": canonical(line.total_before),
+            "total_after": canonical(line.total_after),
+            "text": _ledger_text(line, nodes[line.id], index, lang),
+        }
+        for line in result.ledger
+    ]
+
+
+def result_to_dict(result: Result, lang: Lang = "vi") -> dict[str, Any]:
+    """A result as JSON-ready data: stable keys, decimals as strings (``docs/trace.md``).
+
+    The same result and ``lang`` always give the same data, in the same key
+    order; ``lang`` is the language of the ledger's sentences.
+    """
     header = result.model.header
     index = _Index(result.model)
     return {
         "format": RESULT_FORMAT,
         "format_version": RESULT_FORMAT_VERSION,
+        "engine": {"name": ENGINE, "version": __version__},
+        "language": lang,
         "rubric": {
             "id": header.id,
             "title": header.title,
             "year": header.year,
+            "language": header.language,
             "source": result.source_name,
+            "sha256": result.rubric_sha256,
         },
+        "evidence_sha256": result.evidence_sha256,
         "contestant": None
         if result.contestant is None
         else {"code": result.contestant.code, "name": result.contestant.name},
@@ -466,23 +526,26 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             for f in result.model.fields
             if f.name in result.evidence
         },
+        "ledger": ledger_to_list(result, lang),
         "trace": None if result.trace is None else node_to_dict(result.trace, index),
     }
 
 
-def result_to_json(result: Result) -> str:
+def result_to_json(result: Result, lang: Lang = "vi") -> str:
     """A result as JSON text (UTF-8 friendly, two-space indent)."""
-    return json.dumps(result_to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(result_to_dict(result, lang), ensure_ascii=False, indent=2) + "\n"
 
 
-def results_to_json(results: Sequence[Result]) -> str:
+def results_to_json(results: Sequence[Result], lang: Lang = "vi") -> str:
     """Several results as one JSON document: ``{"format": ..., "results": [...]}``."""
     return (
         json.dumps(
             {
                 "format": RESULT_FORMAT + "-list",
                 "format_version": RESULT_FORMAT_VERSION,
-                "results": [result_to_dict(r) for r in results],
+                "engine": {"name": ENGINE, "version": __version__},
+                "language": lang,
+                "results": [result_to_dict(r, lang) for r in results],
             },
             ensure_ascii=False,
             indent=2,

@@ -17,12 +17,21 @@ from typing import Any, Final, NamedTuple
 from tabulate import tabulate
 
 from htx_rules import model as m
+from htx_rules._version import __version__
 from htx_rules.contest import ContestResult, ReconciliationLine, Standing, TieNote
 from htx_rules.decimals import Lang, canonical, format_money, format_number
-from htx_rules.render import _Index, describe, json_value, result_to_dict, show_evidence, text
+from htx_rules.render import (
+    ENGINE,
+    _Index,
+    describe,
+    json_value,
+    result_to_dict,
+    show_evidence,
+    text,
+)
 
 CONTEST_FORMAT: Final = "htx-rules.contest"
-CONTEST_FORMAT_VERSION: Final = 1
+CONTEST_FORMAT_VERSION: Final = 2
 
 
 # ---------------------------------------------------------------- words
@@ -540,6 +549,7 @@ def standing_to_dict(standing: Standing, result: ContestResult, lang: Lang) -> d
         "rank": standing.rank,
         "contestant": {"code": standing.code, "name": standing.contestant.name},
         "source": standing.submission.source,
+        "submission_sha256": standing.submission.sha256,
         "note": standing.submission.note,
         "re_inspected": standing.re_inspected,
         "claimed_total": _decimal(standing.claimed_total),
@@ -596,8 +606,8 @@ def standing_to_dict(standing: Standing, result: ContestResult, lang: Lang) -> d
             }
             for line in standing.lines
         ],
-        "reported": result_to_dict(standing.reported),
-        "verified": result_to_dict(standing.verified),
+        "reported": result_to_dict(standing.reported, lang),
+        "verified": result_to_dict(standing.verified, lang),
     }
 
 
@@ -608,12 +618,15 @@ def contest_to_dict(result: ContestResult, lang: Lang = "vi") -> dict[str, Any]:
     return {
         "format": CONTEST_FORMAT,
         "format_version": CONTEST_FORMAT_VERSION,
-        "lang": lang,
+        "engine": {"name": ENGINE, "version": __version__},
+        "language": lang,
         "rubric": {
             "id": header.id,
             "title": header.title,
             "year": header.year,
+            "language": header.language,
             "source": result.rubric.source.name,
+            "sha256": result.rubric.sha256,
         },
         "ranking_rule": tie_order_words(result.rubric.model, lang),
         "still_tied": result.policy,

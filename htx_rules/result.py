@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 import attrs
 
-from htx_rules import render
+from htx_rules import digest, render
+from htx_rules.ledger import LedgerLine, build_ledger
 from htx_rules.model import Contestant, RubricModel
 from htx_rules.source import Span
 
@@ -221,6 +222,7 @@ class Result:
         unassessed: Criteria assessed by a reviewer for which no assessment
             was given (they score 0).
         assessments: The reviewers' assessments given, by criterion id.
+        rubric_sha256: The SHA-256 of the rubric file's bytes.
     """
 
     total: Decimal
@@ -235,6 +237,17 @@ class Result:
     source_name: str = attrs.field(repr=False, eq=False)
     unassessed: tuple[str, ...] = ()
     assessments: Mapping[str, Assessment] = attrs.field(factory=dict, repr=False)
+    rubric_sha256: str = attrs.field(default="", repr=False, eq=False)
+
+    @functools.cached_property
+    def evidence_sha256(self) -> str:
+        """The SHA-256 of the evidence, assessments and contestant in canonical form.
+
+        The canonical form is described in ``docs/trace.md`` (*Hashes*): the
+        same meaning always gives the same hash, whatever the file's layout.
+        """
+        code = None if self.contestant is None else self.contestant.code
+        return digest.evidence_sha256(self.evidence, self.assessments, code)
 
     @functools.cached_property
     def parts(self) -> Mapping[str, Decimal]:
@@ -262,6 +275,17 @@ class Result:
             return None
         return self.scored.program.trace(record, self.evidence)  # type: ignore[no-any-return]
 
+    @functools.cached_property
+    def ledger(self) -> tuple[LedgerLine, ...] | None:
+        """The points ledger: every step from 0 to the total, or None without a trace.
+
+        One line per criterion or rule given its points, and per rounding, cap
+        and clamp; the lines' changes add up to :attr:`total` (see
+        :mod:`htx_rules.ledger` and ``docs/trace.md``).
+        """
+        trace = self.trace
+        return None if trace is None else build_ledger(trace)
+
     @property
     def rubric_id(self) -> str:
         """The id of the rubric that scored this result."""
@@ -273,13 +297,17 @@ class Result:
             return self.parts[item_id]
         return self.items[item_id]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain JSON-ready data (decimals as strings); see ``docs/trace.md``."""
-        return render.result_to_dict(self)
+    def to_dict(self, lang: Lang = "vi") -> dict[str, Any]:
+        """The result as plain JSON-ready data (decimals as strings); see ``docs/trace.md``.
 
-    def to_json(self) -> str:
-        """The result as JSON text, keys in a stable order."""
-        return render.result_to_json(self)
+        ``lang`` is the language of the ledger's sentences; every number and
+        label is the same in both.
+        """
+        return render.result_to_dict(self, lang)
+
+    def to_json(self, lang: Lang = "vi") -> str:
+        """The result as JSON text, keys in a stable order; byte-identical for the same inputs."""
+        return render.result_to_json(self, lang)
 
     def explain(self, lang: Lang = "vi") -> str:
         """Why each criterion, bonus and deduction earned what it did, line by line."""

@@ -13,6 +13,7 @@ from htx_rules import model as m
 from htx_rules.builder import Builder
 from htx_rules.checker import Checker, all_items
 from htx_rules.codegen import CompiledProgram
+from htx_rules.digest import sha256_hex
 from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
 from htx_rules.evaluator import highest_total
 from htx_rules.evidence import EvidenceSchema, validate_assessments
@@ -33,11 +34,15 @@ class Rubric:
     Attributes:
         model: The checked rule model (:class:`~htx_rules.model.RubricModel`).
         source: The rubric's text and the name it was loaded under.
+        sha256: The SHA-256 of the rubric file's bytes, as read (for a rubric
+            compiled from text, of that text in UTF-8); every result records it.
     """
 
-    def __init__(self, model: m.RubricModel, source: SourceText) -> None:
+    def __init__(self, model: m.RubricModel, source: SourceText, sha256: str | None = None) -> None:
         self.model = model
         self.source = source
+        #: SHA-256 of the rubric file's bytes (of the text's UTF-8 for :func:`loads`)
+        self.sha256 = sha256 or sha256_hex(source.text.encode("utf-8"))
         self._schema = EvidenceSchema(model.fields)
         self._program = CompiledProgram(model, source)
         self._contestants = {c.code: c for c in model.contestants}
@@ -136,6 +141,7 @@ class Rubric:
             self.source.name,
             unassessed,
             judged,
+            self.sha256,
         )
 
     def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:
@@ -165,12 +171,15 @@ class Rubric:
         return highest_total(self.model)
 
 
-def loads(text: str, name: str = "<string>") -> Rubric:
+def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Rubric:
     """Compile rubric text.
 
     Args:
         text: The rubric, in the htx_rules rubric language.
         name: The name errors and traces show for it (usually a file path).
+        sha256: The SHA-256 of the bytes the text was decoded from, when it
+            came from a file (:func:`load` passes it); by default, of the
+            text's UTF-8 encoding.
 
     Raises:
         RubricSyntaxError: the text does not follow the language's grammar.
@@ -189,7 +198,7 @@ def loads(text: str, name: str = "<string>") -> Rubric:
     errors = [d for d in checker.diagnostics if d.severity == "error"]
     if errors:
         raise RubricCompileError(errors)
-    return Rubric(model, source)
+    return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:
@@ -199,13 +208,26 @@ def load(path: str | os.PathLike[str]) -> Rubric:
         OSError: the file cannot be read.
         RubricSyntaxError, RubricCompileError: as :func:`loads`.
     """
-    file = Path(path)
-    raw = file.read_bytes()
+    return load_bytes(Path(path).read_bytes(), str(path))
+
+
+def load_bytes(raw: bytes, name: str) -> Rubric:
+    """Compile a rubric file's bytes (UTF-8, with or without a byte-order mark).
+
+    Args:
+        raw: The file's bytes, as read; their SHA-256 is the rubric's hash.
+        name: The name errors and traces show for it (usually the file's path).
+
+    Raises:
+        RubricCompileError: the bytes are not UTF-8 (the error names the line
+            and column of the first bad byte), or as :func:`loads`.
+        RubricSyntaxError: as :func:`loads`.
+    """
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise RubricCompileError([_encoding_diagnostic(str(path), raw, error)]) from None
-    return loads(text, name=str(path))
+        raise RubricCompileError([_encoding_diagnostic(name, raw, error)]) from None
+    return loads(text, name=name, sha256=sha256_hex(raw))
 
 
 def _encoding_diagnostic(name: str, raw: bytes, error: UnicodeDecodeError) -> Diagnostic:

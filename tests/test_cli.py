@@ -220,7 +220,7 @@ class TestJsonOutput:
         assert result.code == EXIT_OK
         data = no_floats(result.out)
         assert data["format"] == "htx-rules.result"
-        assert data["format_version"] == 1
+        assert data["format_version"] == 2
         assert data["contestant"] == {"code": "934", "name": "H. Phụng Hiệp"}
         assert data["total"] == "88"
         assert data["parts"] == {"I": "47", "II": "9", "III": "32"}
@@ -231,7 +231,7 @@ class TestJsonOutput:
         assert result.code == EXIT_OK
         data = no_floats(result.out)
         assert data["format"] == "htx-rules.result-list"
-        assert data["format_version"] == 1
+        assert data["format_version"] == 2
         codes = [r["contestant"]["code"] for r in data["results"]]
         assert codes == list(DISTRICTS)
         totals = {r["contestant"]["code"]: r["total"] for r in data["results"]}
@@ -260,11 +260,16 @@ class TestJsonOutput:
         )
         assert run("score", RUBRIC, FILE_934, "--format", "json").out == result.to_json()
 
-    def test_json_is_the_same_in_both_languages(self) -> None:
-        """JSON is data: ``--lang`` does not change it."""
-        vi = run("score", RUBRIC, FILE_934, "--format", "json").out
-        en = run("score", RUBRIC, FILE_934, "--format", "json", "--lang", "en").out
+    def test_json_is_the_same_in_both_languages_but_for_the_ledgers_words(self) -> None:
+        """JSON is data: ``--lang`` changes only ``language`` and the ledger's sentences."""
+        vi = json.loads(run("score", RUBRIC, FILE_934, "--format", "json").out)
+        en = json.loads(run("score", RUBRIC, FILE_934, "--format", "json", "--lang", "en").out)
+        assert (vi.pop("language"), en.pop("language")) == ("vi", "en")
+        vi_words = [line.pop("text") for line in vi["ledger"]]
+        en_words = [line.pop("text") for line in en["ledger"]]
         assert vi == en
+        assert "dòng" in vi_words[0]
+        assert "line" in en_words[0]
 
 
 @pytest.mark.usefixtures("in_root")

@@ -164,8 +164,8 @@ class TestJson:
 
     def test_format_and_rubric(self, contest_json: dict[str, Any]) -> None:
         assert contest_json["format"] == "htx-rules.contest"
-        assert contest_json["format_version"] == 1
-        assert contest_json["lang"] == "vi"
+        assert contest_json["format_version"] == 2
+        assert contest_json["language"] == "vi"
         assert contest_json["rubric"]["id"] == "thi_dua_kttt_htx_2021"
         assert contest_json["rubric"]["year"] == 2021
         assert contest_json["rubric"]["source"] == RUBRIC
@@ -289,7 +289,7 @@ class TestJson:
         english = json.loads(
             run("contest", RUBRIC, EXAMPLES, "--format", "json", "--lang", "en").out
         )
-        assert english["lang"] == "en"
+        assert english["language"] == "en"
 
         def numbers(data: dict[str, Any]) -> list[tuple[object, ...]]:
             return [

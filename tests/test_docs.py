@@ -333,7 +333,11 @@ class TestTraceReference:
         """Every key of a result's JSON form, at every level, appears in backticks."""
         data = score_example("examples/2021/931-tp-nga-bay.toml").to_dict()
         keys: set[str] = set(data)
-        keys |= set(data["rubric"]) | set(data["contestant"])
+        keys |= set(data["rubric"]) | set(data["contestant"]) | set(data["engine"])
+        for line in data["ledger"]:
+            keys |= set(line) | set(line["source"])
+            for read in line["reads"]:
+                keys |= set(read)
         for node in _walk(data["trace"]):
             keys |= set(node) | set(node["source"])
             if node["decision"] is not None:
@@ -358,6 +362,9 @@ class TestTraceReference:
         shown = json.loads(block.text)
         if kind == "node":
             assert shown == find_node(data["trace"], arg)
+        elif kind == "ledger":
+            numbers = [int(n) for n in arg.split(",")]
+            assert shown == [data["ledger"][n - 1] for n in numbers]
         else:
             assert kind == "keys"
             assert shown == {key: data[key] for key in arg.split(",")}

@@ -520,14 +520,32 @@ class TestContestContent:
             assert standing.contestant.name in ranking
 
     def test_audit_block(self, contest: htx_rules.ContestResult, contest_doc: Document) -> None:
-        """The rubric file, the engine version, and each unit's submission file."""
-        footer = contest_doc.root.find("footer", "audit").text
-        assert contest.rubric.source.name in footer
-        assert f"htx-rules {htx_rules.__version__}" in footer
-        assert "Dấu vết kiểm tra" in footer
+        """The rubric file and its SHA-256, the engine version; each unit's submission
+        file, the SHA-256 of its submission and of its reported and verified evidence."""
+        footer = contest_doc.root.find("footer", "audit")
+        assert "Dấu vết kiểm tra" in footer.text
+        values = {
+            row.find("th").text: row.find("td").text
+            for row in footer.find("table", "audit").find_all("tr")
+        }
+        assert values == {
+            "Tệp bảng điểm": contest.rubric.source.name,
+            "SHA-256 của tệp bảng điểm": contest.rubric.sha256,
+            "Phiên bản phần mềm chấm điểm": f"htx-rules {htx_rules.__version__}",
+        }
+        assert re.fullmatch(r"[0-9a-f]{64}", contest.rubric.sha256)
+        hashes: set[str] = set()
         for standing in contest.standings:
             section = contest_doc.root.find("section", data_unit=standing.code)
-            assert standing.submission.source in section.find("table", "audit").text
+            rows = section.find("table", "audit").find_all("tr")
+            assert [row.find("td").text for row in rows] == [
+                standing.submission.source,
+                standing.submission.sha256,
+                standing.reported.evidence_sha256,
+                standing.verified.evidence_sha256,
+            ]
+            hashes.add(standing.submission.sha256)
+        assert len(hashes) == len(contest.standings)
 
 
 class TestResultContent:
@@ -559,6 +577,11 @@ class TestResultContent:
         footer = document.root.find("footer", "audit").text
         assert result.source_name in footer
         assert htx_rules.__version__ in footer
+        assert result.rubric_sha256 in footer
+        assert re.fullmatch(r"[0-9a-f]{64}", result.rubric_sha256)
+        own = document.root.find("section", "result").find("table", "audit")
+        assert own.find("th").text == "SHA-256 của minh chứng"
+        assert own.find("td").text == result.evidence_sha256
 
     def test_missing_evidence_and_unassessed(self, rubric: htx_rules.Rubric) -> None:
         """A result with missing evidence and no assessment lists both."""

@@ -239,15 +239,18 @@ def test_contest_report_in_chromium(
     assert source == f"Bảng điểm, dòng {line.verified_node.span.line}"
     assert squash(browser.inner_text(f"{cells} .source code")) == squash(line.verified_node.source)
 
-    # The audit block: the rubric file and the engine's version (and the rubric's
-    # hash when the engine computes it).
+    # The audit block: the rubric file, its SHA-256 and the engine's version; each
+    # unit's submission and evidence hashes.
     audit = browser.inner_text("footer.audit")
     assert "Dấu vết kiểm tra" in audit
     assert contest.rubric.source.name in audit
+    assert contest.rubric.sha256 in audit
+    assert contest.standings[0].verified.rubric_sha256 == contest.rubric.sha256
     assert f"htx-rules {htx_rules.__version__}" in audit
-    digest = getattr(contest.standings[0].verified, "rubric_sha256", None)
-    if digest:
-        assert digest in audit
+    unit_audit = browser.inner_text(f'section[data-unit="{unit.code}"] table.audit')
+    assert unit.submission.sha256 in unit_audit
+    assert unit.reported.evidence_sha256 in unit_audit
+    assert unit.verified.evidence_sha256 in unit_audit
 
     # In print, table headings repeat on every page and each unit starts a page.
     assert browser.script(
@@ -291,6 +294,10 @@ def test_result_report_in_chromium(
     assert browser.inner_text(f"{row} td.max") == format_number(node.maximum, "en")
     why = squash(browser.inner_text(f"{row} .why .text"))
     assert why == squash(describe(node, _Index(result.model), "en"))
+    audit = browser.inner_text("footer.audit")
+    assert result.rubric_sha256 in audit
+    assert "Audit trail" in audit
+    assert result.evidence_sha256 in browser.inner_text("section.result table.audit")
     (tmp_path / "934.png").write_bytes(browser.screenshot())
     assert (tmp_path / "934.png").read_bytes().startswith(PNG_SIGNATURE)
 
