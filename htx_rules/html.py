@@ -179,7 +179,6 @@ class RankingRow(NamedTuple):
     claimed: str
     reported: str
     verified: str
-    re_inspected: bool
     eligible: str
     is_eligible: bool
     award: str
@@ -245,10 +244,6 @@ def _render(template: str, lang: Lang, **values: object) -> str:
 # ---------------------------------------------------------------- pieces shared by both
 
 
-def _points(value: Decimal, lang: Lang) -> str:
-    return format_number(value, lang)
-
-
 def _source_line(node: TraceNode, lang: Lang) -> str:
     return text("html-source-line", lang, line=node.span.line)
 
@@ -278,8 +273,8 @@ def _result_lines(result: Result, index: _Index, lang: Lang) -> tuple[Line, ...]
                 "" if node.kind in ("bonus", "deduction") else node.id,
                 _node_label(node, lang),
                 depth,
-                _points(node.maximum, lang),
-                _points(node.points, lang),
+                points_words(node.maximum, lang),
+                points_words(node.points, lang),
                 _node_why(node, index, lang),
                 _source_line(node, lang),
                 node.source,
@@ -332,7 +327,7 @@ def _unassessed(result: Result, lang: Lang) -> str:
 
 def _anchor(code: str | None, number: int) -> str:
     """A fragment id for a unit's section: its code when it has one (made of
-    letters, digits and ``-`` only), else its position."""
+    letters, digits, ``-`` and ``_`` only), else its position."""
     if code and all(c.isalnum() or c in "-_" for c in code):
         return f"unit-{code}"
     return f"result-{number}"
@@ -369,7 +364,7 @@ def _summary(
 ) -> tuple[tuple[str, ...], tuple[SummaryRow, ...]]:
     model = results[0].model
     headers = [text("column-unit", lang)] + [
-        text("column-part", lang, id=p.id, max=_points(p.maximum, lang)) for p in model.parts
+        text("column-part", lang, id=p.id, max=points_words(p.maximum, lang)) for p in model.parts
     ]
     if model.bonus is not None:
         headers.append(text("column-bonus", lang))
@@ -382,10 +377,10 @@ def _summary(
             f"{result.contestant.code} {result.contestant.name}"
             if result.contestant
             else view.heading,
-            tuple(_points(result.parts[p.id], lang) for p in model.parts),
-            _points(result.bonus, lang),
-            _points(result.deduction, lang),
-            _points(result.total, lang),
+            tuple(points_words(result.parts[p.id], lang) for p in model.parts),
+            points_words(result.bonus, lang),
+            points_words(result.deduction, lang),
+            points_words(result.total, lang),
             str(len(result.missing)) if result.missing else "",
         )
         for result, view in zip(results, views, strict=True)
@@ -412,7 +407,13 @@ def results_html(results: Sequence[Result], lang: Lang = "vi") -> str:
     """
     if not results:
         raise ValueError("no result to show")
-    views = [_result_view(result, number, lang) for number, result in enumerate(results, 1)]
+    views: list[ResultView] = []
+    for number, result in enumerate(results, 1):
+        view = _result_view(result, number, lang)
+        if any(v.anchor == view.anchor for v in views):
+            # Two files of the same unit: each section keeps its own link target.
+            view = view._replace(anchor=f"{view.anchor}-{number}")
+        views.append(view)
     first = results[0]
     header = first.model.header
     contestant = first.contestant
@@ -464,7 +465,6 @@ def _ranking(result: ContestResult, lang: Lang) -> tuple[RankingRow, ...]:
             claimed=points_words(s.claimed_total, lang),
             reported=points_words(s.reported.total, lang),
             verified=points_words(s.total, lang) + ("" if s.re_inspected else "*"),
-            re_inspected=s.re_inspected,
             eligible=text("value-yes", lang) if s.eligible else text("value-no", lang),
             is_eligible=s.eligible,
             award=award_words(s, result, lang) or "—",
@@ -487,7 +487,11 @@ def _contest_lines(standing: Standing, index: _Index, lang: Lang) -> tuple[Line,
         line: ReconciliationLine | None = reconciled.get(node.id)
         if node.kind in _SECTION_KINDS or line is None:
             before = reported_sections.get(node.id)
-            claimed, reported, differs = "", _points(before.points, lang) if before else "", False
+            claimed, reported, differs = (
+                "",
+                points_words(before.points, lang) if before else "",
+                False,
+            )
         else:
             claimed = points_words(line.claimed, lang)
             reported = points_words(line.reported, lang)
@@ -498,8 +502,8 @@ def _contest_lines(standing: Standing, index: _Index, lang: Lang) -> tuple[Line,
                 "" if node.kind in ("bonus", "deduction") else node.id,
                 _node_label(node, lang),
                 depth,
-                _points(node.maximum, lang),
-                _points(node.points, lang),
+                points_words(node.maximum, lang),
+                points_words(node.points, lang),
                 _node_why(node, index, lang),
                 _source_line(node, lang),
                 node.source,

@@ -605,6 +605,15 @@ class TestResultContent:
             format_number(r.total, "en") for r in results
         ]
 
+    def test_same_unit_twice_keeps_links_apart(self, contest: htx_rules.ContestResult) -> None:
+        """Two results of one unit: two sections with distinct ids, each linked once."""
+        result = contest.standing("934").reported
+        document = parse(results_html([result, result]))
+        ids = [s.attrs["id"] for s in document.root.find_all("section", "result")]
+        assert len(set(ids)) == 2
+        links = [a.attrs["href"][1:] for a in document.root.find("table", "summary").find_all("a")]
+        assert links == ids
+
     def test_without_trace_or_results(self, rubric: htx_rules.Rubric) -> None:
         with pytest.raises(ValueError, match="without a trace"):
             result_html(rubric.score({}, trace=False))
