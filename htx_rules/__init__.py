@@ -42,6 +42,7 @@ from htx_rules.errors import (
     RubricSyntaxError,
 )
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.html import contest_html, result_html
 from htx_rules.mutation import Mutant, generate_mutants
 from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
@@ -101,6 +102,7 @@ __all__ = [
     "Submission",
     "TraceNode",
     "__version__",
+    "contest_html",
     "contest_markdown",
     "contest_text",
     "contest_to_dict",
@@ -114,6 +116,7 @@ __all__ = [
     "parse_rubric_tests",
     "parse_submission",
     "read_submissions",
+    "result_html",
     "rubric_tests_document",
     "rubric_tests_text",
     "run_contest",
