@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
@@ -23,14 +22,13 @@ from htx_rules.decimals import HUNDRED, Lang
 from htx_rules.errors import Reporter
 from htx_rules.messages import TypeWord
 from htx_rules.parser import keyword_spelling
-from htx_rules.source import SourceText, Span
+from htx_rules.source import SourceText, Span, label_text
 
 #: How deeply expressions may nest (operators and calls inside each other).
 MAX_DEPTH = 100
 
 _COMPARE_SPELLINGS = {"≥": ">=", "≤": "<=", "≠": "!=", "==": "="}
 _ARITH_SPELLINGS = {"×": "*", "÷": "/", "−": "-"}
-_STRING_ESCAPE = re.compile(r"\\(.)")
 
 
 class Builder(Reporter):
@@ -58,10 +56,7 @@ class Builder(Reporter):
 
     def label(self, token: Token) -> str:
         """The text of a quoted label, unescaped and in Unicode NFC form."""
-        raw = str(token)
-        inner = raw[1:-1]
-        text = inner if raw.startswith("“") else _STRING_ESCAPE.sub(r"\1", inner)
-        text = unicodedata.normalize("NFC", text)
+        text = label_text(str(token))
         if not text.strip():
             self.error("empty-label", self.span(token), hint="hint-write-label")
         return text

@@ -4,6 +4,7 @@ Exit codes (also in ``docs/cli.md``):
 
 * 0 — done;
 * 1 — bad evidence or contest input (every problem is listed, for every file);
+  ``fmt --check``: a file is not formatted;
 * 2 — bad rubric;
 * 3 — bad command line, or a file or folder that cannot be read or written;
 * 4 — ``verify``: the result does not follow from the rubric and evidence given.
@@ -13,8 +14,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
@@ -24,11 +29,12 @@ from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.fmt import format_rubric
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
-from htx_rules.rubric import Rubric, load
+from htx_rules.rubric import Rubric, load, load_bytes
 from htx_rules.submissions import read_submissions, run_contest_from
 from htx_rules.verify import recorded_rubric, verify_contest, verify_results
 
@@ -37,6 +43,8 @@ EXIT_EVIDENCE: Final = 1
 EXIT_RUBRIC: Final = 2
 EXIT_USAGE: Final = 3
 EXIT_MISMATCH: Final = 4
+#: ``fmt --check``: a file is not formatted (the code bad evidence has elsewhere).
+EXIT_UNFORMATTED: Final = 1
 
 
 class _UsageError(Exception):
@@ -120,6 +128,35 @@ def _build_parser() -> argparse.ArgumentParser:
     template.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
+    fmt = commands.add_parser(
+        "fmt",
+        help="định dạng tệp bảng điểm / format rubric files",
+        description="Viết lại tệp bảng điểm theo một cách trình bày chuẩn, giữ mọi chú thích và "
+        "không đổi nghĩa; --keywords đổi từ khóa sang tiếng Việt hoặc tiếng Anh. Rewrite "
+        "rubric files in the one canonical layout, keeping every comment and the meaning; "
+        "--keywords converts the keywords to Vietnamese or English.",
+    )
+    fmt.add_argument("rubrics", nargs="+", metavar="rubric", help="tệp bảng điểm / rubric files")
+    fmt.add_argument(
+        "--check",
+        action="store_true",
+        help="chỉ liệt kê tệp chưa đúng định dạng, không ghi / list the files that would "
+        "change, write nothing (exit 1 if any)",
+    )
+    fmt.add_argument(
+        "--diff",
+        action="store_true",
+        help="in phần khác biệt, không ghi / print a unified diff, write nothing",
+    )
+    fmt.add_argument(
+        "--keywords",
+        choices=("vi", "en"),
+        help="viết từ khóa bằng tiếng Việt hay tiếng Anh / write the keywords in Vietnamese or "
+        "English (default: the file's own)",
+    )
+    fmt.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     verify = commands.add_parser(
         "verify",
         help="kiểm tra lại một kết quả đã ghi / re-derive and confirm a recorded result",
@@ -155,9 +192,13 @@ def main(
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     lang: Lang = getattr(args, "lang", "vi")
-    run = {"score": _score, "contest": _contest, "template": _template, "verify": _verify}[
-        args.command
-    ]
+    run = {
+        "score": _score,
+        "contest": _contest,
+        "template": _template,
+        "verify": _verify,
+        "fmt": _fmt,
+    }[args.command]
     try:
         return run(args, lang, out, err)
     except _UsageError as error:
@@ -273,6 +314,74 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
             return EXIT_EVIDENCE
     out.write(verification.render(lang))
     return EXIT_OK if verification.ok else EXIT_MISMATCH
+
+
+def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    """Format every file given; the exit code is the worst any of them earned."""
+    status = EXIT_OK
+    for path in args.rubrics:
+        try:
+            status = max(status, _fmt_file(path, args, lang, out))
+        except _UsageError as error:
+            print(f"htx-rules: {error}", file=err)
+            status = max(status, EXIT_USAGE)
+        except RubricError as error:
+            print(error.render(lang), file=err)
+            status = max(status, EXIT_RUBRIC)
+    return status
+
+
+def _fmt_file(path: str, args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise _UsageError(_cannot_read(path, error, lang)) from None
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        load_bytes(raw, path)  # raises the not-utf8 error, with its line and column
+        raise  # pragma: no cover - load_bytes always raises here
+    formatted = format_rubric(text, args.keywords or "keep", name=path)
+    # The file's own line endings (those of its first line) and byte-order mark are kept.
+    first_end = text.find("\n")
+    if first_end > 0 and text[first_end - 1] == "\r":
+        formatted = formatted.replace("\n", "\r\n")
+    new = (b"\xef\xbb\xbf" if bom else b"") + formatted.encode("utf-8")
+    if new == raw:
+        return EXIT_OK
+    if args.diff:
+        out.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True), formatted.splitlines(keepends=True), path, path
+            )
+        )
+    if args.check:
+        if not args.diff:
+            print(path, file=out)
+        return EXIT_UNFORMATTED
+    if not args.diff:
+        _replace(file, new, lang)
+        print(render_message("cli-fmt-reformatted", {"path": path}, lang), file=out)
+    return EXIT_OK
+
+
+def _replace(file: Path, content: bytes, lang: Lang) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename."""
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=file.parent, prefix=f".{file.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            handle.write(content)
+        shutil.copymode(file, temporary)
+        os.replace(temporary, file)
+    except OSError as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise _UsageError(_cannot_write(str(file), error, lang)) from None
 
 
 def _read_json(path: str, lang: Lang) -> Any:
@@ -414,4 +523,12 @@ def _print_results(
         out.write(summary(results, lang, markdown=fmt == "md"))
 
 
-__all__ = ["EXIT_EVIDENCE", "EXIT_MISMATCH", "EXIT_OK", "EXIT_RUBRIC", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_EVIDENCE",
+    "EXIT_MISMATCH",
+    "EXIT_OK",
+    "EXIT_RUBRIC",
+    "EXIT_UNFORMATTED",
+    "EXIT_USAGE",
+    "main",
+]

@@ -44,6 +44,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "syntax-tab": ("dùng ký tự tab để thụt lề", "a tab character is used for indentation"),
     "not-utf8": ("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"),
+    "fmt-unsafe": (
+        "định dạng lại '{file}' sẽ làm đổi nghĩa bảng điểm hoặc mất chú thích; tệp được giữ nguyên (đây là lỗi của htx_rules, xin báo lại)",
+        "reformatting '{file}' would change what the rubric means or lose a comment; the file is left as it is (a defect of htx_rules: please report it)",
+    ),
     # ------------------------------------------------------------ tokens named in syntax errors
     "token-NAME": ("một tên (ví dụ tên trường minh chứng)", "a name (such as an evidence field)"),
     "token-ITEM_ID": ("một mã tiêu chí (ví dụ I.1.a)", "a criterion id (such as I.1.a)"),
@@ -956,6 +960,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "kiểm tra kết quả cần --evidence: tệp minh chứng (hay thư mục hồ sơ cho một cuộc thi đua)",
         "verify needs --evidence: the evidence file (or the folder of submissions for a contest)",
     ),
+    "cli-fmt-reformatted": ("đã định dạng lại '{path}'", "reformatted '{path}'"),
     # ------------------------------------------------------------ verify
     "verify-ok": (
         "KHỚP: tài liệu {format} được tính lại từ bảng điểm và minh chứng, trùng từng giá trị",

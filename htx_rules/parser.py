@@ -137,7 +137,9 @@ def _grammar() -> tuple[str, dict[str, tuple[str, ...]]]:
         words = tuple(re.findall(r'"([^"]+)"', match.group(2)))
         english = [w for w in words if w.isascii()]
         if english != [words[0]]:  # pragma: no cover - checked by the tests
-            raise RuntimeError(f"{GRAMMAR_FILE}: {match.group(1)} needs one English spelling, first")
+            raise RuntimeError(
+                f"{GRAMMAR_FILE}: {match.group(1)} needs one English spelling, first"
+            )
         spellings[match.group(1)] = words
 
     code = [line.partition("//")[0] for line in rules.splitlines()]
@@ -494,7 +496,9 @@ def _keyword_guess(word: str, expected: _Expected) -> str | None:
     names = sorted(name for name in expected.names if name in table)
     own = 0 if expected.keyword_lang == "en" else 1
     spellings = [table[n][own] for n in names] + [s for n in names for s in table[n]]
-    guesses = difflib.get_close_matches(word.lower(), list(dict.fromkeys(spellings)), n=1, cutoff=0.6)
+    guesses = difflib.get_close_matches(
+        word.lower(), list(dict.fromkeys(spellings)), n=1, cutoff=0.6
+    )
     return guesses[0] if guesses and guesses[0] != word else None
 
 
@@ -528,6 +532,7 @@ def _modifiers() -> frozenset[str]:
     """Lines that may end a criterion before its scoring rule: ``requires``, ``note``."""
     table = keywords()
     return frozenset((*table["REQUIRES"], *table["NOTE"]))
+
 
 # Kinds of token named first when listing what was expected: the parts of a
 # line people write most, before the keywords.

@@ -185,6 +185,16 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
         RubricSyntaxError: the text does not follow the language's grammar.
         RubricCompileError: it does, but names, types, maxima or dependencies are wrong.
     """
+    source, model = compile_model(text, name)
+    return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
+
+
+def compile_model(text: str, name: str = "<string>") -> tuple[SourceText, m.RubricModel]:
+    """The checked rule model of rubric text, without the compiled evaluator.
+
+    Raises:
+        RubricSyntaxError, RubricCompileError: as :func:`loads`.
+    """
     # Vietnamese typed in decomposed Unicode (an accent as a separate mark)
     # reads the same as precomposed text: names, keywords and labels match.
     source = SourceText(name, unicodedata.normalize("NFC", text))
@@ -198,7 +208,7 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
     errors = [d for d in checker.diagnostics if d.severity == "error"]
     if errors:
         raise RubricCompileError(errors)
-    return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
+    return source, model
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:
