@@ -40,7 +40,7 @@ from lark import Token
 
 from htx_rules.decimals import Lang
 from htx_rules.errors import Diagnostic, RubricCompileError, RubricError
-from htx_rules.parser import keyword_language, keyword_spelling, keywords, parse_tokens
+from htx_rules.parser import keyword_language, keyword_spelling, keywords
 from htx_rules.rubric import compile_model
 from htx_rules.source import SourceText, display_width, label_text, strip_comment
 
@@ -94,9 +94,10 @@ def format_rubric(text: str, keywords: KeywordChoice = "keep", *, name: str = "<
     """
     if keywords not in get_args(KeywordChoice):
         raise ValueError(f"keywords must be 'keep', 'vi' or 'en', not {keywords!r}")
-    source, before = compile_model(text, name)
+    tokens: list[Token] = []
+    source, before = compile_model(text, name, tokens=tokens)
     lang: Lang = keyword_language(source.text) if keywords == "keep" else keywords
-    formatted = _Layout(source, parse_tokens(source)[1], lang).text()
+    formatted = _Layout(source, tokens, lang).text()
     try:
         after = compile_model(formatted, name)[1]
     except RubricError:

@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from lark import Token
+
 from htx_rules import model as m
 from htx_rules.builder import Builder
 from htx_rules.checker import Checker, all_items
@@ -189,8 +191,16 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
     return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
 
 
-def compile_model(text: str, name: str = "<string>") -> tuple[SourceText, m.RubricModel]:
+def compile_model(
+    text: str, name: str = "<string>", *, tokens: list[Token] | None = None
+) -> tuple[SourceText, m.RubricModel]:
     """The checked rule model of rubric text, without the compiled evaluator.
+
+    Args:
+        text: The rubric.
+        name: The name errors show for it.
+        tokens: If given, every token the parser read is appended to it (see
+            :func:`htx_rules.parser.parse_tokens`).
 
     Raises:
         RubricSyntaxError, RubricCompileError: as :func:`loads`.
@@ -198,7 +208,7 @@ def compile_model(text: str, name: str = "<string>") -> tuple[SourceText, m.Rubr
     # Vietnamese typed in decomposed Unicode (an accent as a separate mark)
     # reads the same as precomposed text: names, keywords and labels match.
     source = SourceText(name, unicodedata.normalize("NFC", text))
-    tree = parse(source)
+    tree = parse(source, tokens)
     builder = Builder(source)
     built = builder.build(tree)
     if built is None:
