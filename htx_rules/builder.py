@@ -21,7 +21,7 @@ from htx_rules import model as m
 from htx_rules.decimals import HUNDRED, Lang
 from htx_rules.errors import Reporter
 from htx_rules.messages import TypeWord
-from htx_rules.parser import keyword_spelling
+from htx_rules.parser import keyword_language, keyword_spelling
 from htx_rules.source import SourceText, Span, label_text
 
 #: How deeply expressions may nest (operators and calls inside each other).
@@ -43,6 +43,9 @@ class Builder(Reporter):
         self._too_deep = False
 
     # ------------------------------------------------------------ helpers
+
+    def detect_keyword_language(self) -> Lang:
+        return keyword_language(self.source.text)
 
     def span(self, node: Tree[Token] | Token) -> Span:
         """The span from the first to the last token of ``node``."""

@@ -40,7 +40,7 @@ from lark import Token
 
 from htx_rules.decimals import Lang
 from htx_rules.errors import Diagnostic, RubricCompileError, RubricError
-from htx_rules.parser import keyword_language, keyword_spelling, keywords
+from htx_rules.parser import keyword_language, keyword_text, keywords
 from htx_rules.rubric import compile_model
 from htx_rules.source import SourceText, display_width, label_text, strip_comment
 
@@ -51,14 +51,6 @@ INDENT = 2
 CONTINUATION = 4
 #: Where an end-of-line comment starts (0-based), unless the line is longer.
 COMMENT_COLUMN = 80
-
-#: The Vietnamese spelling that reads right after a given keyword, where it
-#: is not the keyword's usual one: ``một trong_số``, ``điểm của``, ``được_chấm bởi``.
-VI_AFTER: dict[tuple[str, str], str] = {
-    ("OF", "ONE"): "trong_số",
-    ("OF", "POINTS"): "của",
-    ("BY", "ASSESSED"): "bởi",
-}
 
 _SYMBOLS = {"≥": ">=", "≤": "<=", "≠": "!=", "==": "=", "−": "-", "×": "*", "÷": "/", "→": "->"}
 # Tokens after which + and - are binary: they end a value.
@@ -329,11 +321,7 @@ class _Layout:
     def token_text(self, token: Token, previous: Token | None) -> str:
         kind = token.type
         if kind in self.keyword_types:
-            if self.lang == "vi" and previous is not None:
-                special = VI_AFTER.get((kind, previous.type))
-                if special is not None:
-                    return special
-            return keyword_spelling(kind, self.lang)
+            return keyword_text(kind, previous.type if previous else None, self.lang)
         written = str(token)
         if kind == "STRING":
             return quote_label(label_text(written))

@@ -27,7 +27,7 @@ from lark.indenter import Indenter
 from htx_rules._resources import cache_directory, resource_path
 from htx_rules.decimals import Lang
 from htx_rules.errors import Diagnostic, RubricSyntaxError
-from htx_rules.messages import CATALOG, text_for
+from htx_rules.messages import CATALOG, set_keyword_translator, text_for
 from htx_rules.source import SourceText, Span, strip_comment
 
 GRAMMAR_FILE = "rubric.lark"
@@ -218,6 +218,45 @@ def keyword_spelling(keyword: str, lang: Lang) -> str:
     return words[0] if lang == "en" else words[1]
 
 
+#: The Vietnamese spelling that reads right after a given keyword, where it
+#: is not the keyword's usual one: ``một trong_số``, ``điểm của``, ``được_chấm bởi``.
+VI_AFTER: dict[tuple[str, str], str] = {
+    ("OF", "ONE"): "trong_số",
+    ("OF", "POINTS"): "của",
+    ("BY", "ASSESSED"): "bởi",
+}
+
+
+def keyword_text(keyword: str, previous: str | None, lang: Lang) -> str:
+    """How ``lang`` writes a keyword after the keyword ``previous`` (a token type, or None)."""
+    if lang == "vi" and previous is not None:
+        special = VI_AFTER.get((keyword, previous))
+        if special is not None:
+            return special
+    return keyword_spelling(keyword, lang)
+
+
+def translate_keywords(text: str, lang: Lang) -> str:
+    """English keywords in ``text`` written in ``lang`` (``one of`` -> ``một trong_số``);
+    every other word and sign is kept."""
+    english = {spellings[0]: keyword for keyword, spellings in _grammar()[1].items()}
+    previous: str | None = None
+    pieces: list[str] = []
+    for piece in re.split(r"([^\W\d][\w/-]*)", text):
+        keyword = english.get(piece)
+        if keyword is None:
+            pieces.append(piece)
+            if piece.strip():
+                previous = None
+            continue
+        pieces.append(keyword_text(keyword, previous, lang))
+        previous = keyword
+    return "".join(pieces)
+
+
+set_keyword_translator(translate_keywords)
+
+
 def keyword_language(text: str) -> Lang:
     """The language of a rubric's keywords: that of the word that opens it.
 
@@ -363,6 +402,7 @@ def _diagnostic(
         hint=hint,
         hint_args=hint_args or {},
         line_text=source.line(line),
+        keyword_lang=keyword_language(source.text),
     )
 
 

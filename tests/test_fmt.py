@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 import htx_rules
 from htx_rules import fmt
 from htx_rules.cli import main
-from htx_rules.fmt import VI_AFTER, comments, format_rubric
-from htx_rules.parser import keywords
+from htx_rules.fmt import comments, format_rubric
+from htx_rules.parser import VI_AFTER, keywords
 from htx_rules.rubric import compile_model
 from tests.conftest import ROOT
 from tests.strategies import rubric_texts, with_comments
