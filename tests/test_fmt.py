@@ -19,7 +19,7 @@ from htx_rules.parser import VI_AFTER, keywords
 from htx_rules.rubric import compile_model
 from tests.conftest import ROOT
 from tests.strategies import rubric_texts, with_comments
-from tests.test_docs import blocks_of
+from tests.test_docs import DOCS, blocks, blocks_of
 
 SHIPPED = sorted((ROOT / "rubrics").glob("*.rules"))
 
@@ -194,6 +194,17 @@ class TestLayout:
         """Every rubric shipped is in the canonical layout."""
         text = path.read_text(encoding="utf-8")
         assert format_rubric(text) == text
+
+    def test_documented_example(self) -> None:
+        """docs/authoring.md's file before and after fmt, and in Vietnamese keywords."""
+        marked = {
+            b.before.strip(): b.text
+            for b in blocks(DOCS / "authoring.md")
+            if b.before.startswith("<!-- fmt:")
+        }
+        before = marked["<!-- fmt: before -->"]
+        assert format_rubric(before) == marked["<!-- fmt: after -->"] != before
+        assert format_rubric(before, "vi") == marked["<!-- fmt: vi -->"]
 
     @pytest.mark.parametrize("block", blocks_of("rules"), ids=str)
     def test_documented_rubrics(self, block: object) -> None:
