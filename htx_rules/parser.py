@@ -177,7 +177,7 @@ def _parser() -> Lark:
     options: dict[str, Any] = {}
     cache = cache_directory()
     if cache is not None:
-        # Building the LALR tables takes ~100 ms; Lark keeps them in this file,
+        # Building the LALR tables takes ~200 ms; Lark keeps them in this file,
         # named by the grammar, Lark and Python versions, and checks them on load.
         key = hashlib.sha256(
             f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
