@@ -1,10 +1,14 @@
 """Stage 1: rubric text to a Lark parse tree, and syntax errors people can act on.
 
 The grammar is ``grammar/rubric.lark`` (LALR, contextual lexer).  Indentation
-is turned into ``_INDENT`` / ``_DEDENT`` tokens here.  Every Lark exception is
-turned into a :class:`~htx_rules.errors.RubricSyntaxError` with the position,
-the source line and a hint; nothing from Lark escapes this module except the
-tree, and the tree never leaves the compiler.
+is turned into ``_INDENT`` / ``_DEDENT`` tokens here.  Every keyword has an
+English and a Vietnamese spelling (the grammar's KEYWORDS table); whichever
+is written, its token carries the keyword's one type, so nothing after this
+module knows which language a rubric's keywords are in.  Every Lark exception
+is turned into a :class:`~htx_rules.errors.RubricSyntaxError` with the
+position, the source line and a hint, keywords named in the rubric's own
+language; nothing from Lark escapes this module except the tree (and, for
+``fmt``, the tokens), and they never leave the compiler.
 """
 
 from __future__ import annotations

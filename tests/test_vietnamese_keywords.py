@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import htx_rules
 from htx_rules.evidence import parse_evidence_toml
 from htx_rules.fmt import format_rubric
-from htx_rules.parser import keyword_language, keywords
+from htx_rules.parser import keyword_language, keywords, parse_tokens
 from tests.conftest import EXAMPLES_2021, ROOT
 from tests.strategies import evidence_for
 
@@ -101,7 +101,7 @@ class TestTwin2021:
         """Every keyword of the twin is a Vietnamese spelling (so none was left behind)."""
         english_words = {spellings[0] for spellings in keywords().values()}
         source = htx_rules.load(VIETNAMESE).source
-        tokens = htx_rules.parser.parse_tokens(source)[1]  # type: ignore[attr-defined]
+        tokens = parse_tokens(source)[1]
         keyword_tokens = [t for t in tokens if t.type in keywords()]
         assert len(keyword_tokens) > 250
         assert [str(t) for t in keyword_tokens if str(t) in english_words] == []
