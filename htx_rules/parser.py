@@ -3,8 +3,9 @@
 The grammar is ``grammar/rubric.lark`` (LALR, contextual lexer).  Indentation
 is turned into ``_INDENT`` / ``_DEDENT`` tokens here.  Every keyword has an
 English and a Vietnamese spelling (the grammar's KEYWORDS table); whichever
-is written, its token carries the keyword's one type, so nothing after this
-module knows which language a rubric's keywords are in.  Every Lark exception
+is written, its token carries the keyword's one type, so the rule model does
+not depend on the language of a rubric's keywords (only messages, which name
+keywords as the rubric writes them, and ``fmt`` look).  Every Lark exception
 is turned into a :class:`~htx_rules.errors.RubricSyntaxError` with the
 position, the source line and a hint, keywords named in the rubric's own
 language; nothing from Lark escapes this module except the tree (and, for
