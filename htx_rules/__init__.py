@@ -41,6 +41,7 @@ from htx_rules.errors import (
 )
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
 from htx_rules.fmt import format_rubric
+from htx_rules.html import contest_html, result_html
 from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
 from htx_rules.rubric import Rubric, load, load_bytes, loads
@@ -71,6 +72,7 @@ __all__ = [
     "Submission",
     "TraceNode",
     "__version__",
+    "contest_html",
     "contest_markdown",
     "contest_text",
     "contest_to_dict",
@@ -83,6 +85,7 @@ __all__ = [
     "parse_evidence_toml",
     "parse_submission",
     "read_submissions",
+    "result_html",
     "run_contest",
     "run_contest_from",
 ]
