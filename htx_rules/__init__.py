@@ -9,6 +9,10 @@ Load a rubric once, score evidence many times, and explain every point::
     print(result.total)
     print(result.explain("vi"))
 
+Keep a rubric file in the one canonical layout (or convert its keywords)::
+
+    text = htx_rules.format_rubric(open("rubrics/2021.rules").read(), keywords="vi")
+
 Run a whole contest — self-scores, re-inspection, eligibility, ranking, awards::
 
     contest = htx_rules.run_contest(rubric, htx_rules.read_submissions("examples/2021", rubric))
@@ -42,6 +46,7 @@ from htx_rules.errors import (
     RubricSyntaxError,
 )
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.fmt import format_rubric
 from htx_rules.html import contest_html, result_html
 from htx_rules.mutation import Mutant, generate_mutants
 from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
@@ -107,6 +112,7 @@ __all__ = [
     "contest_text",
     "contest_to_dict",
     "contest_to_json",
+    "format_rubric",
     "generate_mutants",
     "load",
     "load_bytes",

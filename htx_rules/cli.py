@@ -4,6 +4,7 @@ Exit codes (also in ``docs/cli.md``):
 
 * 0 — done;
 * 1 — bad evidence or contest input (every problem is listed, for every file);
+  ``fmt --check``: a file is not formatted;
 * 2 — bad rubric;
 * 3 — bad command line, or a file or folder that cannot be read or written;
 * 4 — ``verify``: the result does not follow from the rubric and evidence given.
@@ -13,8 +14,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
@@ -24,12 +29,13 @@ from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.fmt import format_rubric
 from htx_rules.html import contest_html, results_html
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
-from htx_rules.rubric import Rubric, load
+from htx_rules.rubric import Rubric, load, load_bytes
 from htx_rules.rubric_tests import (
     RubricTestResult,
     RubricTestsError,
@@ -45,6 +51,8 @@ EXIT_EVIDENCE: Final = 1
 EXIT_RUBRIC: Final = 2
 EXIT_USAGE: Final = 3
 EXIT_MISMATCH: Final = 4
+#: ``fmt --check``: a file is not formatted (the code bad evidence has elsewhere).
+EXIT_UNFORMATTED: Final = 1
 
 
 class _UsageError(Exception):
@@ -128,6 +136,35 @@ def _build_parser() -> argparse.ArgumentParser:
     template.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
+    fmt = commands.add_parser(
+        "fmt",
+        help="định dạng tệp bảng điểm / format rubric files",
+        description="Viết lại tệp bảng điểm theo một cách trình bày chuẩn, giữ mọi chú thích và "
+        "không đổi nghĩa; --keywords đổi từ khóa sang tiếng Việt hoặc tiếng Anh. Rewrite "
+        "rubric files in the one canonical layout, keeping every comment and the meaning; "
+        "--keywords converts the keywords to Vietnamese or English.",
+    )
+    fmt.add_argument("rubrics", nargs="+", metavar="rubric", help="tệp bảng điểm / rubric files")
+    fmt.add_argument(
+        "--check",
+        action="store_true",
+        help="chỉ liệt kê tệp chưa đúng định dạng, không ghi / list the files that would "
+        "change, write nothing (exit 1 if any)",
+    )
+    fmt.add_argument(
+        "--diff",
+        action="store_true",
+        help="in phần khác biệt, không ghi / print a unified diff, write nothing",
+    )
+    fmt.add_argument(
+        "--keywords",
+        choices=("vi", "en"),
+        help="viết từ khóa bằng tiếng Việt hay tiếng Anh / write the keywords in Vietnamese or "
+        "English (default: the file's own)",
+    )
+    fmt.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     verify = commands.add_parser(
         "verify",
         help="kiểm tra lại một kết quả đã ghi / re-derive and confirm a recorded result",
@@ -158,6 +195,12 @@ def _build_parser() -> argparse.ArgumentParser:
     test.add_argument(
         "rubric",
         help="tệp bảng điểm .rules, hoặc thư mục / a .rules file, or a folder of them",
+    )
+    test.add_argument(
+        "--tests",
+        metavar="FILE",
+        help="tệp kiểm thử khác với tệp .tests bên cạnh (chỉ với một bảng điểm) / a tests "
+        "file other than the .tests beside the rubric (one rubric only)",
     )
     test.add_argument(
         "--coverage",
@@ -206,6 +249,7 @@ def main(
         "template": _template,
         "verify": _verify,
         "test": _test,
+        "fmt": _fmt,
     }[args.command]
     try:
         return run(args, lang, out, err)
@@ -332,9 +376,8 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
 def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     results: list[RubricTestResult] = []
     failed = False
-    for rubric_file in _tested_rubrics(Path(args.rubric), lang, err):
+    for rubric_file, tests_path in _tested_rubrics(Path(args.rubric), args.tests, lang, err):
         rubric = _load_rubric(str(rubric_file), lang)
-        tests_path = rubric_file.with_suffix(".tests")
         try:
             text = tests_path.read_text(encoding="utf-8-sig")
             tests = parse_rubric_tests(text, rubric, str(tests_path))
@@ -366,11 +409,16 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     return EXIT_EVIDENCE if failed else EXIT_OK
 
 
-def _tested_rubrics(path: Path, lang: Lang, err: TextIO) -> list[Path]:
-    """The rubric files ``test`` runs: a ``.rules`` file (or the one beside a
-    ``.tests`` file named instead), or every ``.rules`` of a folder with a
-    ``.tests`` beside it (the others are named on ``err``)."""
+def _tested_rubrics(
+    path: Path, tests: str | None, lang: Lang, err: TextIO
+) -> list[tuple[Path, Path]]:
+    """The rubric files ``test`` runs, each with its tests file: a ``.rules``
+    file (or the one beside a ``.tests`` file named instead) with the ``.tests``
+    beside it or ``tests``; or every ``.rules`` of a folder with a ``.tests``
+    beside it (the others are named on ``err``)."""
     if path.is_dir():
+        if tests is not None:
+            raise _UsageError(render_message("cli-tests-needs-rubric", {}, lang))
         rubric_files = sorted(p for p in path.glob("*.rules") if p.is_file())
         tested = [p for p in rubric_files if p.with_suffix(".tests").is_file()]
         if not tested:
@@ -378,13 +426,81 @@ def _tested_rubrics(path: Path, lang: Lang, err: TextIO) -> list[Path]:
         untested = tuple(str(p) for p in rubric_files if p not in tested)
         if untested:
             print(render_message("cli-untested-rubrics", {"files": untested}, lang), file=err)
-        return tested
+        return [(p, p.with_suffix(".tests")) for p in tested]
     if path.suffix == ".tests":
         path = path.with_suffix(".rules")
-    tests_file = path.with_suffix(".tests")
-    if path.is_file() and not tests_file.is_file():
+    tests_file = path.with_suffix(".tests") if tests is None else Path(tests)
+    if path.is_file() and tests is None and not tests_file.is_file():
         raise _UsageError(render_message("cli-no-tests-file", {"path": str(tests_file)}, lang))
-    return [path]
+    return [(path, tests_file)]
+
+
+def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    """Format every file given; the exit code is the worst any of them earned."""
+    status = EXIT_OK
+    for path in args.rubrics:
+        try:
+            status = max(status, _fmt_file(path, args, lang, out))
+        except _UsageError as error:
+            print(f"htx-rules: {error}", file=err)
+            status = max(status, EXIT_USAGE)
+        except RubricError as error:
+            print(error.render(lang), file=err)
+            status = max(status, EXIT_RUBRIC)
+    return status
+
+
+def _fmt_file(path: str, args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise _UsageError(_cannot_read(path, error, lang)) from None
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        load_bytes(raw, path)  # raises the not-utf8 error, with its line and column
+        raise  # pragma: no cover - load_bytes always raises here
+    formatted = format_rubric(text, args.keywords or "keep", name=path)
+    # The file's own line endings (those of its first line) and byte-order mark are kept.
+    first_end = text.find("\n")
+    if first_end > 0 and text[first_end - 1] == "\r":
+        formatted = formatted.replace("\n", "\r\n")
+    new = (b"\xef\xbb\xbf" if bom else b"") + formatted.encode("utf-8")
+    if new == raw:
+        return EXIT_OK
+    if args.diff:
+        out.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True), formatted.splitlines(keepends=True), path, path
+            )
+        )
+    if args.check:
+        if not args.diff:
+            print(path, file=out)
+        return EXIT_UNFORMATTED
+    if not args.diff:
+        _replace(file, new, lang)
+        print(render_message("cli-fmt-reformatted", {"path": path}, lang), file=out)
+    return EXIT_OK
+
+
+def _replace(file: Path, content: bytes, lang: Lang) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename."""
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=file.parent, prefix=f".{file.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            handle.write(content)
+        shutil.copymode(file, temporary)
+        os.replace(temporary, file)
+    except OSError as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise _UsageError(_cannot_write(str(file), error, lang)) from None
 
 
 def _read_json(path: str, lang: Lang) -> Any:
@@ -530,4 +646,12 @@ def _print_results(
         out.write(summary(results, lang, markdown=fmt == "md"))
 
 
-__all__ = ["EXIT_EVIDENCE", "EXIT_MISMATCH", "EXIT_OK", "EXIT_RUBRIC", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_EVIDENCE",
+    "EXIT_MISMATCH",
+    "EXIT_OK",
+    "EXIT_RUBRIC",
+    "EXIT_UNFORMATTED",
+    "EXIT_USAGE",
+    "main",
+]

@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from lark import Token
+
 from htx_rules import model as m
 from htx_rules.builder import Builder
 from htx_rules.checker import Checker, all_items
@@ -185,10 +187,28 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
         RubricSyntaxError: the text does not follow the language's grammar.
         RubricCompileError: it does, but names, types, maxima or dependencies are wrong.
     """
+    source, model = compile_model(text, name)
+    return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
+
+
+def compile_model(
+    text: str, name: str = "<string>", *, tokens: list[Token] | None = None
+) -> tuple[SourceText, m.RubricModel]:
+    """The checked rule model of rubric text, without the compiled evaluator.
+
+    Args:
+        text: The rubric.
+        name: The name errors show for it.
+        tokens: If given, every token the parser read is appended to it (see
+            :func:`htx_rules.parser.parse_tokens`).
+
+    Raises:
+        RubricSyntaxError, RubricCompileError: as :func:`loads`.
+    """
     # Vietnamese typed in decomposed Unicode (an accent as a separate mark)
     # reads the same as precomposed text: names, keywords and labels match.
     source = SourceText(name, unicodedata.normalize("NFC", text))
-    tree = parse(source)
+    tree = parse(source, tokens)
     builder = Builder(source)
     built = builder.build(tree)
     if built is None:
@@ -198,7 +218,7 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
     errors = [d for d in checker.diagnostics if d.severity == "error"]
     if errors:
         raise RubricCompileError(errors)
-    return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
+    return source, model
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:

@@ -105,8 +105,23 @@ class TestShippedTests:
         """``htx-rules test rubrics/`` (what CI runs) exits 0 and says every case passed."""
         out, err = io.StringIO(), io.StringIO()
         code = main(["test", str(ROOT / "rubrics")], stdout=out, stderr=err)
-        assert (code, err.getvalue()) == (EXIT_OK, "")
+        assert code == EXIT_OK
         assert ", 0 ca sai" in out.getvalue()
+        untested = f"bảng điểm chưa có tệp kiểm thử: {ROOT / 'rubrics' / '2021.vi.rules'}\n"
+        assert err.getvalue() in ("", untested)
+
+    def test_the_vietnamese_keyword_rubric_passes_too(self) -> None:
+        """rubrics/2021.vi.rules (the same rubric in Vietnamese keywords) passes every
+        case of 2021.tests and reaches every branch (``--tests`` names the file)."""
+        out, err = io.StringIO(), io.StringIO()
+        vietnamese = str(ROOT / "rubrics" / "2021.vi.rules")
+        code = main(
+            ["test", vietnamese, "--tests", str(TESTS_2021), "--coverage", "--strict"],
+            stdout=out,
+            stderr=err,
+        )
+        assert (code, err.getvalue()) == (EXIT_OK, "")
+        assert "Mọi nhánh đều có ca tới." in out.getvalue()
 
     def test_every_case_passes(self, shipped: htx_rules.RubricTestResult) -> None:
         """No expectation of the shipped file fails."""
@@ -688,6 +703,7 @@ class TestCommand:
         assert "không có tệp kiểm thử" in err
         assert _cli(str(folder))[0] == EXIT_USAGE
         assert _cli(str(folder / "khong-co.rules"))[0] == EXIT_USAGE
+        assert _cli(str(folder), "--tests", str(TESTS_2021))[0] == EXIT_USAGE
 
     def test_failing_case_and_bad_file_exit_1(self, folder: Path) -> None:
         """A failing case and a wrong tests file both exit 1."""

@@ -100,11 +100,13 @@ class TestWheelContents:
     """What the wheel file holds."""
 
     def test_wheel_holds_grammar_and_rubric(self, installed: Installed) -> None:
-        """The grammar and the 2021 rubric are inside the package, byte for byte."""
+        """The grammar and the 2021 rubric (and its Vietnamese-keyword twin) are
+        inside the package, byte for byte."""
         with zipfile.ZipFile(installed.wheel) as wheel:
             names = set(wheel.namelist())
             assert "htx_rules/grammar/rubric.lark" in names
             assert "htx_rules/rubrics/2021.rules" in names
+            assert "htx_rules/rubrics/2021.vi.rules" in names
             assert "htx_rules/py.typed" in names
             templates = sorted((ROOT / "htx_rules" / "templates").iterdir())
             assert templates, "htx_rules/templates/ is empty"
