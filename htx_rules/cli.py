@@ -6,7 +6,8 @@ Exit codes (also in ``docs/cli.md``):
 * 1 — bad evidence or contest input (every problem is listed, for every file);
 * 2 — bad rubric;
 * 3 — bad command line, or a file or folder that cannot be read or written;
-* 4 — ``verify``: the result does not follow from the rubric and evidence given.
+* 4 — ``verify``: the result does not follow from the rubric and evidence given;
+  ``diff --exit-code``: the two rubrics differ.
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ from typing import Any, Final, NoReturn, TextIO
 from htx_rules import __version__
 from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
+from htx_rules.diff import diff_rubrics
+from htx_rules.diffreport import diff_markdown, diff_text, diff_to_json
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
+from htx_rules.rescore import rescore
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load
 from htx_rules.submissions import read_submissions, run_contest_from
@@ -139,6 +143,38 @@ def _build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
+    diff = commands.add_parser(
+        "diff",
+        help="so sánh hai bảng điểm / compare two rubrics",
+        description="So sánh hai bảng điểm (ví dụ 2021 với dự thảo 2022): tiêu chí thêm, bỏ, "
+        "đổi mã, chuyển chỗ, đổi nhãn; điểm tối đa, ngưỡng, điểm mỗi đơn vị, mức trần, điểm "
+        "cộng, điểm trừ, giải thưởng và ngày tháng. Với --evidence: chấm lại minh chứng theo "
+        "cả hai bảng điểm và phân tích chênh lệch theo từng thay đổi. Compare two rubrics; "
+        "with --evidence, re-score the evidence under both and attribute each unit's change "
+        "in total to the individual changes.",
+    )
+    diff.add_argument("old", help="bảng điểm cũ / the old rubric (.rules)")
+    diff.add_argument("new", help="bảng điểm mới / the new rubric (.rules)")
+    diff.add_argument(
+        "--evidence",
+        help="thư mục hồ sơ (hoặc tệp) viết cho bảng điểm cũ / a folder of submissions (or "
+        "one file, or an Excel workbook) written for the old rubric",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("text", "md", "json"),
+        default="text",
+        help="định dạng kết quả / output format (default: text)",
+    )
+    diff.add_argument("--out", help="ghi kết quả vào tệp / write to this file")
+    diff.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
+    diff.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="thoát với mã 4 nếu hai bảng điểm khác nhau / exit with 4 when the rubrics differ",
+    )
     return parser
 
 
@@ -155,9 +191,13 @@ def main(
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     lang: Lang = getattr(args, "lang", "vi")
-    run = {"score": _score, "contest": _contest, "template": _template, "verify": _verify}[
-        args.command
-    ]
+    run = {
+        "score": _score,
+        "contest": _contest,
+        "template": _template,
+        "verify": _verify,
+        "diff": _diff,
+    }[args.command]
     try:
         return run(args, lang, out, err)
     except _UsageError as error:
@@ -273,6 +313,28 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
             return EXIT_EVIDENCE
     out.write(verification.render(lang))
     return EXIT_OK if verification.ok else EXIT_MISMATCH
+
+
+def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    old = _load_rubric(args.old, lang)
+    new = _load_rubric(args.new, lang)
+    changes = diff_rubrics(old, new)
+    rescoring = None
+    if args.evidence is not None:
+        source = Path(args.evidence)
+        if not source.exists():
+            raise _UsageError(_cannot_read(args.evidence, None, lang))
+        try:
+            submissions = read_submissions(source, old)
+            rescoring = rescore(old, new, submissions, changes, source=args.evidence)
+        except ContestError as error:
+            print(error.render(lang), file=err)
+            return EXIT_EVIDENCE
+        except OSError as error:
+            raise _UsageError(_cannot_read(error.filename or args.evidence, error, lang)) from None
+    render = {"text": diff_text, "md": diff_markdown, "json": diff_to_json}[args.format]
+    _write_text(render(changes, rescoring, lang), args.out, out, lang)
+    return EXIT_MISMATCH if args.exit_code and changes else EXIT_OK
 
 
 def _read_json(path: str, lang: Lang) -> Any:
