@@ -26,6 +26,8 @@ from htx_rules.contest import (
     Submission,
     run_contest,
 )
+from htx_rules.diff import Change, RubricDiff, diff_rubrics
+from htx_rules.diffreport import diff_markdown, diff_text, diff_to_dict, diff_to_json
 from htx_rules.errors import (
     Diagnostic,
     EvidenceError,
@@ -37,6 +39,7 @@ from htx_rules.errors import (
 )
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
 from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
+from htx_rules.rescoring import Rescoring, rescore
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
 from htx_rules.rubric import Rubric, load, load_bytes, loads
 from htx_rules.source import Span
@@ -46,6 +49,7 @@ __all__ = [
     "Adjustment",
     "Assessment",
     "Award",
+    "Change",
     "ContestError",
     "ContestResult",
     "Decision",
@@ -56,9 +60,11 @@ __all__ = [
     "HtxRulesError",
     "Reason",
     "ReconciliationLine",
+    "Rescoring",
     "Result",
     "Rubric",
     "RubricCompileError",
+    "RubricDiff",
     "RubricError",
     "RubricSyntaxError",
     "Span",
@@ -70,6 +76,11 @@ __all__ = [
     "contest_text",
     "contest_to_dict",
     "contest_to_json",
+    "diff_markdown",
+    "diff_rubrics",
+    "diff_text",
+    "diff_to_dict",
+    "diff_to_json",
     "load",
     "load_bytes",
     "loads",
@@ -77,6 +88,7 @@ __all__ = [
     "parse_evidence_toml",
     "parse_submission",
     "read_submissions",
+    "rescore",
     "run_contest",
     "run_contest_from",
 ]

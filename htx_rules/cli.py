@@ -30,7 +30,7 @@ from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evid
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
-from htx_rules.rescore import rescore
+from htx_rules.rescoring import rescore
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load
 from htx_rules.submissions import read_submissions, run_contest_from

@@ -12,7 +12,7 @@ alone (renumbered), then by id alone (reworded); see
 Each change also knows how to apply itself to the old model, so that "the old
 rubric with these changes" can be built for any set of changes
 (:meth:`RubricDiff.apply`); :func:`~htx_rules.diffplan.plan_steps` orders the
-changes for applying them one at a time, and :mod:`htx_rules.rescore` scores
+changes for applying them one at a time, and :mod:`htx_rules.rescoring` scores
 evidence under each step to attribute a unit's change in total.
 
 Pure functions; nothing here reads files.

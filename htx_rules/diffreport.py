@@ -24,7 +24,7 @@ from htx_rules.decimals import Lang, canonical, format_number
 from htx_rules.diff import Change, RubricDiff, Step
 from htx_rules.render import ENGINE, text
 from htx_rules.report import award_words, prize_words
-from htx_rules.rescore import Rescoring, UnitChange
+from htx_rules.rescoring import Rescoring, UnitChange
 from htx_rules.source import Span
 
 DIFF_FORMAT: Final = "htx-rules.diff"
@@ -92,7 +92,9 @@ def _block_head(changes: list[Change], lang: Lang) -> str | None:
     subject = first.subject(lang)
     if subject is None:
         return None
-    label = f" «{first.label}»" if first.label else ""
+    # Something added or removed is named, label and all, by its own sentence.
+    named = first.kind.endswith(("-added", "-removed"))
+    label = f" «{first.label}»" if first.label and not named else ""
     return f"{subject}{label} {_lines(first, lang)}"
 
 

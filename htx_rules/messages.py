@@ -1090,19 +1090,19 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "diff-part-id": ("đổi mã phần {old} → {new}", "part renumbered {old} → {new}"),
     "diff-part-label": ("tên phần {old} → {new}", "label {old} → {new}"),
     "diff-part-max": ("điểm tối đa {old} → {new}", "maximum {old} → {new}"),
-    "diff-section-added-bonus": (
+    "diff-section-bonus-added": (
         "thêm phần điểm cộng «{label}», tối đa {new} điểm",
         "new bonus section «{label}», capped at {new}",
     ),
-    "diff-section-added-deduction": (
+    "diff-section-deduction-added": (
         "thêm phần điểm trừ «{label}», tối đa {new} điểm",
         "new deduction section «{label}», capped at {new}",
     ),
-    "diff-section-removed-bonus": (
+    "diff-section-bonus-removed": (
         "bỏ phần điểm cộng «{label}» (tối đa {old} điểm)",
         "bonus section removed: «{label}» (capped at {old})",
     ),
-    "diff-section-removed-deduction": (
+    "diff-section-deduction-removed": (
         "bỏ phần điểm trừ «{label}» (tối đa {old} điểm)",
         "deduction section removed: «{label}» (capped at {old})",
     ),

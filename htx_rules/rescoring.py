@@ -201,10 +201,11 @@ def rescore(
     steps = plan_steps(diff)
     notes: list[Note] = []
     renamed = _renamed(diff)
-    old_subs = _adapt_all(given, old, lambda i: i, "old", notes)
+    # The old contest is the contest the evidence was written for, exactly as
+    # `htx-rules contest` runs it: a problem there is an error, not a note.
     new_subs = _adapt_all(given, new, lambda i: renamed.get(i, i), "new", notes)
     notes.extend(_general_notes(diff, given, old, new, renamed))
-    old_contest = run_contest(old, old_subs)
+    old_contest = run_contest(old, given)
     new_contest = run_contest(new, new_subs)
     # Every change applied gives the new rubric back, so the last step ends
     # exactly at the new totals; anything else is a defect of the diff.
