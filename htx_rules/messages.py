@@ -1061,7 +1061,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "diff-header-rounding": ("quy tắc làm tròn: {old} → {new}", "rounding: {old} → {new}"),
     "diff-header-step": ("bước điểm (step): {old} → {new}", "points step: {old} → {new}"),
-    "diff-header-attribute": ("{attribute}: {old} → {new}", "{attribute}: {old} → {new}"),
     "diff-attribute": ("{attribute}: {old} → {new}", "{attribute}: {old} → {new}"),
     "diff-contestant-added": ("thêm đơn vị «{label}»", "unit added: «{label}»"),
     "diff-contestant-removed": ("bỏ đơn vị «{label}»", "unit removed: «{label}»"),
@@ -1334,10 +1333,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "diff-steps-head": ("Các bước làm đổi điểm:", "Steps that change points:"),
     "diff-step": ("Bước {number}: {changes}", "Step {number}: {changes}"),
     "diff-step-short": ("bước {number}", "step {number}"),
-    "diff-step-more": (
-        " (và {count} thay đổi áp dụng cùng)",
-        " (and {count} more applied with it)",
-    ),
     "diff-unit-change": (
         "{unit} ({code}): {old} → {new} ({change})",
         "{unit} ({code}): {old} → {new} ({change})",
@@ -1351,7 +1346,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{unit} ({code}): scored under the {side} rubric only",
     ),
     "diff-other-steps": ("các bước khác: 0", "every other step: 0"),
-    "diff-no-award": ("—", "—"),
     # ------------------------------------------------------------ explanations and reports
     "value-long-number": ("một số có khoảng {digits} chữ số", "a number of about {digits} digits"),
     "value-missing": ("(thiếu)", "(missing)"),
