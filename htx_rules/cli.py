@@ -23,14 +23,11 @@ from typing import Any, Final, NoReturn, TextIO
 from htx_rules import __version__
 from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
-from htx_rules.diff import diff_rubrics
-from htx_rules.diffreport import diff_markdown, diff_text, diff_to_json
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
-from htx_rules.rescoring import rescore
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load
 from htx_rules.submissions import read_submissions, run_contest_from
@@ -316,6 +313,11 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
 
 
 def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    # Imported here, like openpyxl: the other commands do not need them.
+    from htx_rules.diff import diff_rubrics  # noqa: PLC0415
+    from htx_rules.diffreport import diff_markdown, diff_text, diff_to_json  # noqa: PLC0415
+    from htx_rules.rescoring import rescore  # noqa: PLC0415
+
     old = _load_rubric(args.old, lang)
     new = _load_rubric(args.new, lang)
     changes = diff_rubrics(old, new)

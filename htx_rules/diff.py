@@ -47,6 +47,7 @@ from htx_rules.printer import (
     scoring_text,
     tie_break_text,
 )
+from htx_rules.report import tie_key_words
 from htx_rules.source import Span
 
 ChangeOp = Literal["add", "remove", "move", "update"]
@@ -101,6 +102,8 @@ def show_value(kind: str, value: Any, lang: Lang) -> str:
         return "" if value is None else ": " + scoring_text(value)
     if kind == "noun":
         return render_message(f"diff-noun-{value}", {}, lang)
+    if kind == "scoring" and value is None:
+        return render_message("diff-sub-criteria", {}, lang)
     if kind == "band" and value is None:
         return render_message("diff-band-otherwise", {}, lang)
     if value is None or value == ():
@@ -144,8 +147,6 @@ def show_value(kind: str, value: Any, lang: Lang) -> str:
     if kind == "choices":
         return ", ".join(f"{c.value} «{c.label}»" if c.label != c.value else c.value for c in value)
     if kind == "ties":
-        from htx_rules.report import tie_key_words  # noqa: PLC0415 - report imports contest
-
         return "; ".join(tie_key_words(key, lang) for key in value)
     if kind == "policy":
         return render_message(f"diff-policy-{value}", {}, lang)
@@ -495,9 +496,7 @@ class _Differ:
 
     def contestants(self) -> None:
         for pair in self.plan.contestants:
-            o, n = pair.old, pair.new
-            thing = n or o
-            assert thing is not None
+            o, n, thing = pair.old, pair.new, pair.either
             about = _about("contestants", thing.code, thing.name, o, n, ("contestant", pair.key))
             if o is None or n is None:
                 self.presence("contestant", about, o is None)
@@ -508,9 +507,7 @@ class _Differ:
 
     def fields(self) -> None:
         for pair in self.plan.fields:
-            o, n = pair.old, pair.new
-            thing = n or o
-            assert thing is not None
+            o, n, thing = pair.old, pair.new, pair.either
             about = _about("evidence", thing.name, thing.label, o, n, ("field", pair.key))
             if o is None or n is None:
                 self.presence(
@@ -543,9 +540,7 @@ class _Differ:
 
     def documents(self) -> None:
         for pair in self.plan.documents:
-            o, n = pair.old, pair.new
-            thing = n or o
-            assert thing is not None
+            o, n, thing = pair.old, pair.new, pair.either
             about = _about("dossier", thing.id, thing.label, o, n, ("document", pair.key))
             if o is None or n is None:
                 self.presence("document", about, o is None, touches={("dossier",)})
@@ -561,9 +556,7 @@ class _Differ:
             container = plan.new_container.get(pair.key) or plan.old_container[pair.key]
             listed.setdefault(self.section_of(container), []).append(pair)
         for part in plan.parts:
-            thing = part.new or part.old
-            assert thing is not None
-            section = f"part {thing.id}"
+            section = f"part {part.either.id}"
             self.part(part, section)
             for pair in listed.get(section, []):
                 self.item(pair, section)
@@ -583,9 +576,7 @@ class _Differ:
         return f"part {plan.container_id(container)[1]}"
 
     def part(self, pair: Pair[m.Part], section: str) -> None:
-        o, n = pair.old, pair.new
-        thing = n or o
-        assert thing is not None
+        o, n, thing = pair.old, pair.new, pair.either
         about = _about(section, thing.id, thing.label, o, n, ("part", pair.key))
         if o is None or n is None:
             own = {("container", "part", thing.id), ("part", thing.id)}
@@ -597,9 +588,7 @@ class _Differ:
         self.others(o, n, {"id", "label", "maximum", "criteria"}, about)
 
     def section(self, pair: Pair[m.Section]) -> None:
-        o, n = pair.old, pair.new
-        thing = n or o
-        assert thing is not None
+        o, n, thing = pair.old, pair.new, pair.either
         about = _about(pair.key, None, thing.label, o, n, ("section", pair.key))
         if o is None or n is None:
             own = {("container", "section", pair.key), ("section", pair.key)}
@@ -613,9 +602,7 @@ class _Differ:
 
     def item(self, pair: Pair[m.Criterion], section: str) -> None:
         plan = self.plan
-        o, n = pair.old, pair.new
-        thing = n or o
-        assert thing is not None
+        o, n, thing = pair.old, pair.new, pair.either
         about = _about(section, thing.id, thing.label, o, n, ("item", pair.key))
         old_in = plan.old_container.get(pair.key)
         new_in = plan.new_container.get(pair.key)
@@ -724,9 +711,7 @@ class _Differ:
     def places(self) -> None:
         own = {("container", "awards", "")}
         for pair in self.plan.places:
-            o, n = pair.old, pair.new
-            thing = n or o
-            assert thing is not None
+            o, n, thing = pair.old, pair.new, pair.either
             about = _about("awards", str(thing.rank), thing.label, o, n, ("place", pair.key))
             if o is None or n is None:
                 self.presence("place", about, o is None, "money", thing.prize, touches=own)
@@ -737,9 +722,7 @@ class _Differ:
     def conditions(self) -> None:
         own = {("container", "awards", "")}
         for pair in self.plan.eligibility:
-            o, n = pair.old, pair.new
-            thing = n or o
-            assert thing is not None
+            o, n, thing = pair.old, pair.new, pair.either
             about = _about("awards", None, thing.reason, o, n, ("eligibility", pair.key))
             if o is None or n is None:
                 self.presence(

@@ -154,6 +154,13 @@ class Pair(Generic[T]):
     old: T | None
     new: T | None
 
+    @property
+    def either(self) -> T:
+        """The new thing, or the old one when it was removed."""
+        found = self.new if self.new is not None else self.old
+        assert found is not None
+        return found
+
 
 def pairs(
     prefix: str,
@@ -440,9 +447,7 @@ class Plan:
         """A symbol with an item's internal key replaced by its id."""
         if symbol[0] == "shape":
             pair = next(p for p in self.items if p.key == symbol[1])
-            thing = pair.new if pair.new is not None else pair.old
-            assert thing is not None
-            return ("shape", thing.id)
+            return ("shape", pair.either.id)
         return symbol
 
     def container_id(self, container: Container) -> tuple[str, str]:
@@ -452,9 +457,7 @@ class Plan:
             return ("section", key)
         found: Sequence[Pair[Any]] = self.parts if where == "part" else self.items
         pair = next(p for p in found if p.key == key)
-        thing = pair.new if pair.new is not None else pair.old
-        assert thing is not None
-        return (where, thing.id)
+        return (where, pair.either.id)
 
     # ------------------------------------------------------------ building
 

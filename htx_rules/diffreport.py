@@ -22,7 +22,7 @@ from htx_rules._version import __version__
 from htx_rules.contest import ContestResult, Standing
 from htx_rules.decimals import Lang, canonical, format_number
 from htx_rules.diff import Change, RubricDiff, Step
-from htx_rules.render import ENGINE, text
+from htx_rules.render import ENGINE, _span_to_dict, text
 from htx_rules.report import award_words, prize_words
 from htx_rules.rescoring import Rescoring, UnitChange
 from htx_rules.source import Span
@@ -347,15 +347,7 @@ def _rescoring_markdown(rescoring: Rescoring, lang: Lang) -> list[str]:
 
 
 def _span(span: Span | None) -> dict[str, Any] | None:
-    if span is None:
-        return None
-    return {
-        "file": span.file,
-        "line": span.line,
-        "column": span.column,
-        "end_line": span.end_line,
-        "end_column": span.end_column,
-    }
+    return None if span is None else _span_to_dict(span)
 
 
 def _rubric(model: m.RubricModel, name: str, sha256: str | None) -> dict[str, Any]:

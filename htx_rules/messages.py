@@ -1048,6 +1048,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "diff-noun-criterion": ("tiêu chí", "criterion"),
     "diff-noun-rule": ("quy tắc", "rule"),
     "diff-band-otherwise": ("còn lại (otherwise)", "otherwise"),
+    "diff-sub-criteria": ("cộng điểm các tiêu chí con", "the sum of its sub-criteria"),
     "diff-header-id": ("mã bảng điểm: {old} → {new}", "rubric id: {old} → {new}"),
     "diff-header-title": ("tên bảng điểm: {old} → {new}", "title: {old} → {new}"),
     "diff-header-year": ("năm thi đua: {old} → {new}", "year: {old} → {new}"),

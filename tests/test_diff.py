@@ -700,6 +700,85 @@ class TestOneChangeAtATime:
         )
 
 
+# Changes of structure, and the groups they must be applied in.
+STRUCTURE: dict[str, tuple[list[tuple[str, str]], list[list[str]]]] = {
+    "a leaf gets sub-criteria": (
+        [
+            (
+                '  criterion I.3 "Có Ban Chỉ đạo" max 2\n    2 if bcd',
+                '  criterion I.3 "Có Ban Chỉ đạo" max 2\n'
+                '    criterion I.3.a "Có quyết định" max 1\n      1 if bcd\n'
+                '    criterion I.3.b "Có quy chế" max 1\n      1 if not bcd',
+            )
+        ],
+        [["scoring", "item-added", "item-added"]],
+    ),
+    "a criterion moves under another": (
+        [
+            (
+                "  criterion I.4 ",
+                '  criterion I.6 "Chế độ báo cáo" max 2\n    criterion I.4 ',
+            ),
+            (
+                "      dung_han -> 2\n      tre_han -> 1",
+                "        dung_han -> 2\n        tre_han -> 1",
+            ),
+            ("    by bao_cao\n", "      by bao_cao\n"),
+        ],
+        [["item-added", "item-moved"]],
+    ),
+    "the awards removed": (
+        [(BASE[BASE.index("awards\n") :], "")],
+        [["awards-removed", "place-removed", "eligibility-removed"]],
+    ),
+    "a field renamed": (
+        [
+            ("  so_htx    count", "  htx_moi   count"),
+            ("1 per so_htx", "1 per htx_moi"),
+            ("target so_htx of", "target htx_moi of"),
+            ("max(0, so_htx - chi_tieu)", "max(0, htx_moi - chi_tieu)"),
+        ],
+        [["field-removed", "field-added", "units", "target-actual", "units"]],
+    ),
+    "the deadline removed": (
+        [("  deadline 2021-12-20\n", ""), ("ngay_nop > deadline", "ngay_nop > 2021-12-20")],
+        [["header-deadline", "condition"]],
+    ),
+}
+
+
+class TestStructure:
+    """Changes of structure rebuild the new rubric, in the groups they need."""
+
+    @pytest.mark.parametrize("name", sorted(STRUCTURE))
+    def test_structure(self, name: str) -> None:
+        """The groups are as expected, and every step is a valid rubric."""
+        replacements, groups = STRUCTURE[name]
+        base, changed = htx_rules.loads(BASE), htx_rules.loads(edited(replacements))
+        diff = diff_rubrics(base, changed)
+        check_rebuilds(diff)
+        steps = plan_steps(diff)
+        assert [[c.kind for c in s.changes] for s in steps if len(s.changes) > 1] == groups
+        assert all(s.reason_text() for s in steps if len(s.changes) > 1)
+        evidence = {"930": {"so_htx": 3, "chi_tieu": 2, "bcd": True, "bao_cao": "tre_han"}}
+        for unit in rescore(base, changed, evidence, diff).units:
+            assert sum((s.points for s in unit.shares), D(0)) == unit.change
+
+    def test_a_leaf_with_sub_criteria_in_words(self) -> None:
+        """A criterion that now adds up its sub-criteria says so."""
+        replacements, _ = STRUCTURE["a leaf gets sub-criteria"]
+        diff = diff_rubrics(htx_rules.loads(BASE), htx_rules.loads(edited(replacements)))
+        assert only(diff, "scoring", "I.3").text() == (
+            "I.3: cách chấm: 2 if bcd → cộng điểm các tiêu chí con"
+        )
+
+    def test_moved_under_another_criterion(self) -> None:
+        """I.4 moves from part I into the new I.6."""
+        replacements, _ = STRUCTURE["a criterion moves under another"]
+        diff = diff_rubrics(htx_rules.loads(BASE), htx_rules.loads(edited(replacements)))
+        assert only(diff, "item-moved", "I.4").text() == "I.4: chuyển từ phần I sang tiêu chí I.6"
+
+
 # ---------------------------------------------------------------- matching
 
 
