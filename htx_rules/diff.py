@@ -779,7 +779,8 @@ class _ScoringDiffer:
             path=path,
             updates=updates,
             args=args,
-            touches=self.own,
+            # A threshold is shown with its comparison: the names are in the updates.
+            touches=self.own | set(value_symbols(tuple(updates.values()))),
             spans=spans,
         )
 

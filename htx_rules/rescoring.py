@@ -445,9 +445,11 @@ def _general_notes(
             )
         elif target != item_id:
             notes.append(Note("diff-note-assessment-moved", (("old", item_id), ("new", target))))
-    mapped = {renamed.get(i, i) for i in assessed_ids}
+    # A criterion a reviewer assesses only under the new rubric has no assessment
+    # in last year's evidence.
+    old_id = {new_id: old_id for old_id, new_id in renamed.items()}
     for item_id in new.assessed:
-        if item_id not in mapped and submissions:
+        if old_id.get(item_id, item_id) not in old.assessed and submissions:
             notes.append(Note("diff-note-unassessed", (("id", item_id),)))
     before, after = old.model.header.deadline, new.model.header.deadline
     if before != after and any(f.type == "date" for f in old.fields if f.name in given):

@@ -1036,6 +1036,23 @@ class TestRescoring:
         assert all(u.change == 0 for u in result.units)
         assert [n.code for n in result.notes] == ["diff-note-assessment-moved"]
 
+    def test_a_new_criterion_for_the_reviewer(self, old: htx_rules.Rubric) -> None:
+        """A rule the new rubric has a reviewer assess has no assessment yet: noted, scored 0."""
+        text = RUBRIC_2021.read_text(encoding="utf-8").replace(
+            "    0.25 per max(0, tht_moi - chi_tieu_tht)\n",
+            "    0.25 per max(0, tht_moi - chi_tieu_tht)\n"
+            '  rule B6 "Sáng kiến trong phát triển HTX" max 1\n'
+            "    assessed by reviewer\n",
+        )
+        reviewed = htx_rules.loads(text, name="reviewed.rules")
+        submissions = htx_rules.read_submissions(EXAMPLES_2021, old)
+        result = rescore(old, reviewed, submissions)
+        assert [n.text("en") for n in result.notes] == [
+            "B6 is assessed by a reviewer under the new rubric but the old evidence holds no "
+            "assessment: scored 0"
+        ]
+        assert all(u.change == 0 for u in result.units)
+
     @settings(
         max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
     )
