@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
+import attrs
 from tabulate import tabulate
 
 from htx_rules import model as m
@@ -227,120 +228,109 @@ def share_lines(unit: UnitChange, lang: Lang) -> list[str]:
     return lines
 
 
-# ---------------------------------------------------------------- text
+# ---------------------------------------------------------------- text and Markdown
 
 
-def diff_text(diff: RubricDiff, rescoring: Rescoring | None = None, lang: Lang = "vi") -> str:
-    """The comparison as a terminal report; with ``rescoring``, the evidence
-    re-scored under both rubrics and each unit's change step by step."""
-    out = _head_lines(diff, lang)
+@attrs.frozen
+class _Layout:
+    """How the report's lines are written: as terminal text, or as Markdown."""
+
+    heading: str  # a section of the rubric
+    subheading: str  # the attribution
+    strong: str  # the notes' and the steps' heads, a unit's line
+    loose: str  # a change about no item; a note
+    item: str  # an item's heading
+    detail: str  # one change of an item
+    step: str  # one step
+    unit: str  # a unit's totals
+    share: str  # one of its shares
+    table: str  # tabulate's format
+    gap: tuple[str, ...]  # after a heading
+
+
+_TEXT: Final = _Layout(
+    "{}", "{}", "{}", "  - {}", "  {}", "    - {}", "  {}", "{}", "  {}", "simple", ()
+)
+_MARKDOWN: Final = _Layout(
+    "## {}",
+    "### {}",
+    "**{}**",
+    "- {}",
+    "- **{}**",
+    "  - {}",
+    "- {}",
+    "- **{}**",
+    "  - {}",
+    "pipe",
+    ("",),
+)
+
+
+def _report(diff: RubricDiff, rescoring: Rescoring | None, lang: Lang, layout: _Layout) -> str:
+    head = _head_lines(diff, lang)
+    # In Markdown: a title, then lines that end with a line break.
+    markdown = [f"# {head[0]}", "", *(f"{line}  " for line in head[1:])]
+    out = markdown if layout is _MARKDOWN else head
     for heading, blocks in _change_lines(diff, lang):
-        out.append("")
-        out.append(heading)
-        for head, details in blocks:
-            if head is None:
-                out.extend(f"  - {detail}" for detail in details)
+        out.extend(["", layout.heading.format(heading), *layout.gap])
+        for block_head, details in blocks:
+            if block_head is None:
+                out.extend(layout.loose.format(detail) for detail in details)
             else:
-                out.append(f"  {head}")
-                out.extend(f"    - {detail}" for detail in details)
+                out.append(layout.item.format(block_head))
+                out.extend(layout.detail.format(detail) for detail in details)
     if rescoring is not None:
         out.append("")
-        out.extend(_rescoring_text(rescoring, lang))
+        out.extend(_rescoring_lines(rescoring, lang, layout))
     return "\n".join(out).rstrip() + "\n"
 
 
-def _rescoring_text(rescoring: Rescoring, lang: Lang) -> list[str]:
+def _rescoring_lines(rescoring: Rescoring, lang: Lang, layout: _Layout) -> list[str]:
+    markdown = layout is _MARKDOWN
+    rows = _rows(rescoring, lang)
     out = [
-        text("diff-rescore-title", lang, source=rescoring.source or "—"),
+        layout.heading.format(text("diff-rescore-title", lang, source=rescoring.source or "—")),
+        *layout.gap,
         text("diff-rescore-basis", lang),
         "",
         tabulate(
-            _rows(rescoring, lang),
+            [[_md(cell) for cell in row] for row in rows] if markdown else rows,
             headers=_headers(lang),
-            tablefmt="simple",
+            tablefmt=layout.table,
             disable_numparse=True,
-            colalign=("left", "left", "right", "right", "right", "left", "right"),
+            colalign=None
+            if markdown
+            else ("left", "left", "right", "right", "right", "left", "right"),
         ),
     ]
     if rescoring.notes:
-        out.append("")
-        out.append(text("diff-notes-head", lang))
-        out.extend(f"  - {note.text(lang)}" for note in rescoring.notes)
-    out.append("")
-    out.append(text("diff-attribution-title", lang))
+        out.extend(["", layout.strong.format(text("diff-notes-head", lang)), *layout.gap])
+        out.extend(layout.loose.format(note.text(lang)) for note in rescoring.notes)
+    out.extend(["", layout.subheading.format(text("diff-attribution-title", lang)), *layout.gap])
     out.append(text("diff-attribution-rule", lang))
     steps = moving_steps(rescoring)
     if steps:
-        out.append("")
-        out.append(text("diff-steps-head", lang))
-        out.extend(f"  {step_words(step, lang)}" for step in steps)
+        out.extend(["", layout.strong.format(text("diff-steps-head", lang)), *layout.gap])
+        out.extend(layout.step.format(step_words(step, lang)) for step in steps)
     for unit in rescoring.units:
-        out.append("")
-        out.append(unit_words(unit, lang))
-        out.extend(f"  {line}" for line in share_lines(unit, lang))
+        out.extend(["", layout.unit.format(unit_words(unit, lang))])
+        out.extend(layout.share.format(line) for line in share_lines(unit, lang))
     return out
-
-
-# ---------------------------------------------------------------- markdown
 
 
 def _md(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
 
 
+def diff_text(diff: RubricDiff, rescoring: Rescoring | None = None, lang: Lang = "vi") -> str:
+    """The comparison as a terminal report; with ``rescoring``, the evidence
+    re-scored under both rubrics and each unit's change step by step."""
+    return _report(diff, rescoring, lang, _TEXT)
+
+
 def diff_markdown(diff: RubricDiff, rescoring: Rescoring | None = None, lang: Lang = "vi") -> str:
     """The comparison as Markdown, for a written report."""
-    head = _head_lines(diff, lang)
-    out = [f"# {head[0]}", "", *(f"{line}  " for line in head[1:])]
-    for heading, blocks in _change_lines(diff, lang):
-        out.append("")
-        out.append(f"## {heading}")
-        out.append("")
-        for block_head, details in blocks:
-            if block_head is None:
-                out.extend(f"- {detail}" for detail in details)
-            else:
-                out.append(f"- **{block_head}**")
-                out.extend(f"  - {detail}" for detail in details)
-    if rescoring is not None:
-        out.append("")
-        out.extend(_rescoring_markdown(rescoring, lang))
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _rescoring_markdown(rescoring: Rescoring, lang: Lang) -> list[str]:
-    out = [
-        f"## {text('diff-rescore-title', lang, source=rescoring.source or '—')}",
-        "",
-        text("diff-rescore-basis", lang),
-        "",
-        tabulate(
-            [[_md(cell) for cell in row] for row in _rows(rescoring, lang)],
-            headers=_headers(lang),
-            tablefmt="pipe",
-            disable_numparse=True,
-        ),
-    ]
-    if rescoring.notes:
-        out.append("")
-        out.append(f"**{text('diff-notes-head', lang)}**")
-        out.append("")
-        out.extend(f"- {note.text(lang)}" for note in rescoring.notes)
-    out.append("")
-    out.append(f"### {text('diff-attribution-title', lang)}")
-    out.append("")
-    out.append(text("diff-attribution-rule", lang))
-    steps = moving_steps(rescoring)
-    if steps:
-        out.append("")
-        out.append(f"**{text('diff-steps-head', lang)}**")
-        out.append("")
-        out.extend(f"- {step_words(step, lang)}" for step in steps)
-    for unit in rescoring.units:
-        out.append("")
-        out.append(f"- **{unit_words(unit, lang)}**")
-        out.extend(f"  - {line}" for line in share_lines(unit, lang))
-    return out
+    return _report(diff, rescoring, lang, _MARKDOWN)
 
 
 # ---------------------------------------------------------------- JSON
