@@ -41,6 +41,7 @@ from htx_rules.errors import (
     RubricSyntaxError,
 )
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.html import contest_html, result_html
 from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
 from htx_rules.rubric import Rubric, load, load_bytes, loads
@@ -103,6 +104,7 @@ __all__ = [
     "Submission",
     "TraceNode",
     "__version__",
+    "contest_html",
     "contest_markdown",
     "contest_text",
     "contest_to_dict",
@@ -120,6 +122,7 @@ __all__ = [
     "parse_submission",
     "read_submissions",
     "rescore",
+    "result_html",
     "run_contest",
     "run_contest_from",
 ]

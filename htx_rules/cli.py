@@ -25,6 +25,7 @@ from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.html import contest_html, results_html
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
@@ -72,7 +73,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument(
         "--format",
-        choices=("text", "json", "md"),
+        choices=("text", "json", "md", "html"),
         default="text",
         help="định dạng kết quả / output format (default: text)",
     )
@@ -99,7 +100,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     contest.add_argument(
         "--format",
-        choices=("text", "json", "md", "xlsx"),
+        choices=("text", "json", "md", "html", "xlsx"),
         default="text",
         help="định dạng kết quả / output format (default: text)",
     )
@@ -244,7 +245,12 @@ def _contest(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> 
 
         _save_workbook(contest_workbook(result, lang), args.out, lang)
         return EXIT_OK
-    render = {"text": contest_text, "json": contest_to_json, "md": contest_markdown}[args.format]
+    render = {
+        "text": contest_text,
+        "json": contest_to_json,
+        "md": contest_markdown,
+        "html": contest_html,
+    }[args.format]
     _write_text(render(result, lang), args.out, out, lang)
     return EXIT_OK
 
@@ -463,6 +469,10 @@ def _print_results(
             out.write(results_to_json(results, lang))
         elif results:
             out.write(result_to_json(results[0], lang))
+        return
+    if fmt == "html":
+        if results:
+            out.write(results_html(results, lang))
         return
     render = markdown_report if fmt == "md" else text_report
     for number, result in enumerate(results):
