@@ -1167,7 +1167,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "tests-mutant-max": ("điểm tối đa {old} thành {new}", "maximum {old} becomes {new}"),
     "tests-mutant-not": ("điều kiện «{old}» thành «{new}»", "condition «{old}» becomes «{new}»"),
-    "tests-mutant-requires": ("bỏ dòng «{old}»", "line «{old}» removed"),
+    "tests-mutant-requires": ("bỏ dòng «requires {old}»", "line «requires {old}» removed"),
     # ------------------------------------------------------------ verify
     "verify-ok": (
         "KHỚP: tài liệu {format} được tính lại từ bảng điểm và minh chứng, trùng từng giá trị",

@@ -47,7 +47,8 @@ import attrs
 
 from htx_rules import model as m
 from htx_rules.checker import all_items, walk
-from htx_rules.decimals import Lang, canonical, format_money, format_number
+from htx_rules.diff import Shown
+from htx_rules.printer import compare_text, expr_text
 from htx_rules.ranges import RangeAnalysis
 from htx_rules.rubric import Rubric
 from htx_rules.source import SourceText
@@ -55,7 +56,6 @@ from htx_rules.source import SourceText
 MutationKind = Literal[
     "op", "bound", "size", "points", "rate", "cap", "base", "step", "zero", "max", "not", "requires"
 ]
-ShownUnit = Literal["points", "number", "percent", "money", "date", "text"]
 
 _FLIP: dict[m.CompareOp, m.CompareOp] = {
     ">=": ">",
@@ -69,40 +69,6 @@ _DAY = datetime.timedelta(days=1)
 
 
 @attrs.frozen
-class Shown:
-    """A value of a mutant for people: a number with its unit, a date or rubric text.
-
-    Attributes:
-        value: The value (a rate for a percentage).
-        unit: How to write it: ``points``, ``number``, ``percent``, ``money``,
-            ``date`` or ``text`` (rubric text, written as it is).
-    """
-
-    value: Decimal | datetime.date | str
-    unit: ShownUnit
-
-    def localize(self, lang: Lang) -> str:
-        value = self.value
-        if isinstance(value, str):
-            return value
-        if isinstance(value, datetime.date):
-            return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
-        if self.unit == "percent":
-            return format_number(value.scaleb(2), lang) + "%"
-        if self.unit == "money":
-            return format_money(value, lang)
-        return format_number(value, lang)
-
-    def plain(self) -> str:
-        """The value in a language-neutral form (for JSON): ``0.91``, ``2021-12-21``."""
-        if isinstance(self.value, Decimal):
-            return canonical(self.value)
-        if isinstance(self.value, datetime.date):
-            return self.value.isoformat()
-        return self.value
-
-
-@attrs.frozen
 class Mutant:
     """The rubric with one small change to its rules.
 
@@ -113,7 +79,8 @@ class Mutant:
             section's cap).
         line: The rubric line of what was changed.
         kind: What kind of change (see the module's documentation).
-        old: What the rubric says there.
+        old: What the rubric says there (shown the way ``htx-rules diff``
+            shows a change's values).
         new: What the mutant says instead.
         model: The mutant's rule model.
     """
@@ -169,14 +136,14 @@ class _Generator:
         assert scoring is not None
         if item.requires:
             line = (item.requires_spans or (item.span,))[0].line
-            old = Shown("requires " + ", ".join(item.requires), "text")
+            old = Shown("ids", item.requires)
             yield self.mutant(
                 f"{item.id}/requires",
                 item,
                 line,
                 "requires",
                 old,
-                Shown("", "text"),
+                Shown("ids", ()),
                 attrs.evolve(item, requires=(), requires_spans=()),
             )
         for place, kind, old, new, line, changed in self.scoring(scoring, item.maximum):
@@ -198,8 +165,8 @@ class _Generator:
                 item,
                 item.span.line,
                 "max",
-                Shown(item.maximum, "points"),
-                Shown(value, "points"),
+                Shown("points", item.maximum),
+                Shown("points", value),
                 attrs.evolve(item, maximum=value),
             )
 
@@ -219,8 +186,8 @@ class _Generator:
                 section.kind,
                 section.span.line,
                 "max",
-                Shown(section.maximum, "points"),
-                Shown(value, "points"),
+                Shown("points", section.maximum),
+                Shown("points", value),
                 model,
             )
 
@@ -259,14 +226,14 @@ class _Generator:
     def conditional(self, scoring: m.Conditional, maximum: Decimal) -> Iterator[_Change]:
         for suffix, kind, old, new, line, expr in self.comparisons(scoring.condition):
             yield f"if{suffix}", kind, old, new, line, attrs.evolve(scoring, condition=expr)
-        text = self.source.slice(scoring.condition.span)
+        negated = m.Not(scoring.condition, span=scoring.condition.span)
         yield (
             "if/not",
             "not",
-            Shown(text, "text"),
-            Shown(f"not ({text})", "text"),
+            Shown("expr", scoring.condition),
+            Shown("expr", negated),
             scoring.condition.span.line,
-            attrs.evolve(scoring, condition=m.Not(scoring.condition, span=scoring.condition.span)),
+            attrs.evolve(scoring, condition=negated),
         )
         for suffix, kind, old, new, line, expr in self.points(scoring.points, "points", maximum):
             yield f"then{suffix}", kind, old, new, line, attrs.evolve(scoring, points=expr)
@@ -323,8 +290,8 @@ class _Generator:
                     yield (
                         f"size{sign}",
                         "size",
-                        self.shown(mode.size),
-                        self.shown(size),
+                        Shown("expr", mode.size),
+                        Shown("expr", size),
                         mode.size.span.line,
                         attrs.evolve(scoring, mode=attrs.evolve(mode, size=size)),
                     )
@@ -355,8 +322,8 @@ class _Generator:
                 yield (
                     f"/{kind}{sign}" if kind == "points" else sign,
                     kind,
-                    Shown(expr.value, "points"),
-                    Shown(value, "points"),
+                    Shown("points", expr.value),
+                    Shown("points", value),
                     expr.span.line,
                     attrs.evolve(expr, value=value),
                 )
@@ -385,17 +352,8 @@ class _Generator:
                 yield label + suffix, kind, old, new, line, _replace(expr, comparison, changed)
 
     def comparison(self, expr: m.Comparison) -> Iterator[_ExprChange]:
-        text = self.source.slice(expr.span)
-        left, right = self.source.slice(expr.left.span), self.source.slice(expr.right.span)
-        flipped = _FLIP[expr.op]
-        yield (
-            "/op",
-            "op",
-            Shown(text, "text"),
-            Shown(f"{left} {flipped} {right}", "text"),
-            expr.span.line,
-            attrs.evolve(expr, op=flipped),
-        )
+        flipped = attrs.evolve(expr, op=_FLIP[expr.op])
+        yield "/op", "op", Shown("expr", expr), Shown("expr", flipped), expr.span.line, flipped
         for side in ("right", "left"):
             bound: m.Expr = getattr(expr, side)
             moved = list(self.moves(bound))
@@ -416,13 +374,13 @@ class _Generator:
     def threshold(
         self, arm: m.ThresholdArm
     ) -> Iterator[tuple[str, MutationKind, Shown, Shown, int, m.CompareOp, m.Expr]]:
-        bound_text = self.source.slice(arm.bound.span)
+        bound_text = expr_text(arm.bound)
         flipped = _FLIP[arm.op]
         yield (
             "/op",
             "op",
-            Shown(f"{arm.op} {bound_text}", "text"),
-            Shown(f"{flipped} {bound_text}", "text"),
+            Shown("plain", f"{compare_text(arm.op)} {bound_text}"),
+            Shown("plain", f"{compare_text(flipped)} {bound_text}"),
             arm.span.line,
             flipped,
             arm.bound,
@@ -435,7 +393,7 @@ class _Generator:
         if isinstance(bound, m.Number):
             for sign, value in self.steps(bound.value, self.bound_step(bound)):
                 moved = attrs.evolve(bound, value=value)
-                yield sign, self.shown(bound), self.shown(moved), moved
+                yield sign, Shown("expr", bound), Shown("expr", moved), moved
             return
         day: datetime.date | None = None
         if isinstance(bound, m.DateLiteral):
@@ -446,8 +404,8 @@ class _Generator:
             for sign, other in (("+", day + _DAY), ("-", day - _DAY)):
                 yield (
                     sign,
-                    Shown(day, "date"),
-                    Shown(other, "date"),
+                    Shown("date", day),
+                    Shown("date", other),
                     m.DateLiteral(other, span=bound.span),
                 )
 
@@ -460,11 +418,6 @@ class _Generator:
         places = len(written.partition(".")[2])
         step = Decimal(1).scaleb(-places)
         return step.scaleb(-2) if number.unit == "percent" else step
-
-    @staticmethod
-    def shown(number: m.Number) -> Shown:
-        unit: ShownUnit = "number" if number.unit == "plain" else number.unit
-        return Shown(number.value, unit)
 
 
 def _replace(expr: m.Expr, old: m.Expr, new: m.Expr) -> m.Expr:
