@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal
 
@@ -486,25 +486,21 @@ class _Reader:
     ) -> set[str]:
         """Report the evidence's and assessments' problems; return the keys at fault."""
         at_fault: set[str] = set()
-        try:
-            self.rubric.validate(evidence)
-        except EvidenceError as error:
-            for problem in error.problems:
-                at_fault.add(problem.field)
-                if problem.field not in skip:
-                    line = self.lines.find(problem.field, block) or (block[0] if block else None)
-                    self.problems.append((f"{self.source}:{line}", problem))
-        try:
-            validate_assessments(
-                self.rubric.assessed,
-                {k: _assessment(v, "") for k, v in assessments.items()},
-            )
-        except EvidenceError as error:
-            for problem in error.problems:
-                at_fault.add(problem.field)
-                if problem.field not in skip:
-                    line = self.lines.find(problem.field, block) or (block[0] if block else None)
-                    self.problems.append((f"{self.source}:{line}", problem))
+        given = {k: _assessment(v, "") for k, v in assessments.items()}
+        checks: tuple[Callable[[], object], ...] = (
+            lambda: self.rubric.validate(evidence),
+            lambda: validate_assessments(self.rubric.assessed, given),
+        )
+        for check in checks:
+            try:
+                check()
+            except EvidenceError as error:
+                for problem in error.problems:
+                    at_fault.add(problem.field)
+                    if problem.field not in skip:
+                        line = self.lines.find(problem.field, block)
+                        where = line or (block[0] if block else None)
+                        self.problems.append((f"{self.source}:{where}", problem))
         return at_fault
 
     def expectations(self, settings: _Settings) -> tuple[Expectation, ...]:
