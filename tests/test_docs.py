@@ -17,6 +17,11 @@ Conventions the documents follow, and these tests rely on:
   without the reviewers' assessments its file carries;
 * ``<!-- output: ARGS -->`` before a ``text`` block: every line of the block, except
   lines that are only ``…``, is a line of ``htx-rules ARGS``'s output, in order;
+  ``ARGS && ARGS`` runs several commands one after the other (their outputs joined), and
+  ``{tmp}`` in them is a folder made for the test, for the files a command writes;
+* ``<!-- source: PATH -->`` before a ``text`` block: the block quotes the file ``PATH``
+  verbatim: split at lines that are only ``…``, each piece is consecutive lines of the
+  file, and the pieces come in the file's order;
 * ``<!-- totals: examples/2021 -->`` before a table: its rows are the engine's
   totals of the eight 2021 examples.
 """
@@ -55,6 +60,7 @@ REQUIRED_DOCS = (
     "cli.md",
     "python-api.md",
     "rubric-2021.md",
+    "huong-dan.md",
 )
 
 
@@ -380,18 +386,78 @@ class TestQuotedOutput:
     """Command output quoted in the documents is what the command prints today."""
 
     @pytest.mark.parametrize("marked_block", marked("output"), ids=lambda m: str(m[0]))
-    def test_output_excerpt_is_real(self, marked_block: tuple[Block, str]) -> None:
+    def test_output_excerpt_is_real(
+        self, marked_block: tuple[Block, str], tmp_path: Path
+    ) -> None:
         """Every line of the block is a line of the command's output, in order."""
         block, command = marked_block
-        args = shlex.split(command)
-        _code, out, err = run_cli(args)
-        produced = (out + err).splitlines()
+        produced = []
+        for part in command.split(" && "):
+            args = [arg.replace("{tmp}", str(tmp_path)) for arg in shlex.split(part)]
+            _code, out, err = run_cli(args)
+            produced += (out + err).splitlines()
         position = 0
         for line in block.text.splitlines():
             if line.strip() in ("…", "..."):
                 continue
             assert line in produced[position:], f"{line!r} is not printed by {command}"
             position = produced.index(line, position) + 1
+
+
+class TestQuotedSource:
+    """Files quoted in the documents are quoted as they are today."""
+
+    def test_there_are_quotations(self) -> None:
+        """The guide for policy staff quotes the shipped rubric through checked excerpts."""
+        quoted = {path for block, path in marked("source") if block.file.name == "huong-dan.md"}
+        assert "rubrics/2021.vi.rules" in quoted
+
+    @pytest.mark.parametrize("marked_block", marked("source"), ids=lambda m: str(m[0]))
+    def test_quotation_is_verbatim(self, marked_block: tuple[Block, str]) -> None:
+        """Each piece of the block is a run of consecutive lines of the file, in order."""
+        block, path = marked_block
+        assert block.info == "text", f"{block}: a quotation is a text block"
+        lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+        pieces: list[list[str]] = [[]]
+        for line in block.text.splitlines():
+            if line.strip() in ("…", "..."):
+                pieces.append([])
+            else:
+                pieces[-1].append(line)
+        position = 0
+        for piece in [p for p in pieces if p]:
+            starts = [
+                start
+                for start in range(position, len(lines) - len(piece) + 1)
+                if lines[start : start + len(piece)] == piece
+            ]
+            assert starts, f"{block}: {piece[0]!r} … is not a run of lines of {path} here"
+            position = starts[0] + len(piece)
+
+
+class TestGuideExamples:
+    """The practice files of the guide for policy staff are what it says they are."""
+
+    FOLDER = ROOT / "examples" / "huong-dan"
+
+    def test_sample_rubric_compiles(self) -> None:
+        """The sample rubric the faulty files are made from is correct."""
+        assert htx_rules.load(self.FOLDER / "mau.rules").model.parts
+
+    @pytest.mark.parametrize(
+        "path", sorted((ROOT / "examples" / "huong-dan").glob("loi-*.rules")), ids=lambda p: p.name
+    )
+    def test_faulty_rubric_is_refused_and_shown(self, path: Path) -> None:
+        """Each faulty file is refused, and the guide shows what the engine says about it."""
+        with pytest.raises(htx_rules.RubricError):
+            htx_rules.load(path)
+        relative = str(path.relative_to(ROOT))
+        shown = [
+            command
+            for block, command in marked("output")
+            if block.file.name == "huong-dan.md" and relative in command
+        ]
+        assert shown, f"docs/huong-dan.md shows no output for {relative}"
 
 
 class TestRubric2021Page:
