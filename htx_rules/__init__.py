@@ -9,6 +9,12 @@ Load a rubric once, score evidence many times, and explain every point::
     print(result.total)
     print(result.explain("vi"))
 
+Review a rubric before using it — every compile error, and what a careful
+reviewer would raise (``htx-rules check``)::
+
+    report = htx_rules.check_file("rubrics/2021.rules")
+    print(report.render("vi"))
+
 Run a whole contest — self-scores, re-inspection, eligibility, ranking, awards::
 
     contest = htx_rules.run_contest(rubric, htx_rules.read_submissions("examples/2021", rubric))
@@ -36,6 +42,15 @@ from htx_rules.errors import (
     RubricSyntaxError,
 )
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.lint import (
+    CheckReport,
+    check,
+    check_bytes,
+    check_file,
+    check_text,
+    check_to_dict,
+    check_to_json,
+)
 from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
 from htx_rules.rubric import Rubric, load, load_bytes, loads
@@ -46,6 +61,7 @@ __all__ = [
     "Adjustment",
     "Assessment",
     "Award",
+    "CheckReport",
     "ContestError",
     "ContestResult",
     "Decision",
@@ -66,6 +82,12 @@ __all__ = [
     "Submission",
     "TraceNode",
     "__version__",
+    "check",
+    "check_bytes",
+    "check_file",
+    "check_text",
+    "check_to_dict",
+    "check_to_json",
     "contest_markdown",
     "contest_text",
     "contest_to_dict",

@@ -310,6 +310,7 @@ class Builder(Reporter):
             self.span(name_token),
             minimum_span=minimum_span,
             maximum_span=maximum_span,
+            label_span=self.span(children[2]),
         )
 
     def bound(self, field_type: m.FieldType, node: Tree[Token]) -> Decimal | None:
@@ -340,6 +341,8 @@ class Builder(Reporter):
             self.points_literal(cast(Tree[Token], children[4])),
             criteria,
             self.span(children[1]),
+            label_span=self.span(children[2]),
+            maximum_span=self.span(children[4]),
         )
 
     def points_literal(self, node: Tree[Token]) -> Decimal:
@@ -376,6 +379,8 @@ class Builder(Reporter):
             note=note,
             span=self.span(children[1]),
             requires_spans=tuple(requires_spans),
+            label_span=self.span(children[2]),
+            maximum_span=self.span(children[4]),
         )
 
     def section(self, kind: str, node: Tree[Token]) -> m.Section:
@@ -387,6 +392,8 @@ class Builder(Reporter):
             self.points_literal(cast(Tree[Token], children[3])),
             rules,
             self.span(children[0]),
+            label_span=self.span(children[1]),
+            maximum_span=self.span(children[3]),
         )
 
     # ------------------------------------------------------------ scoring forms

@@ -7,6 +7,8 @@ Exit codes (also in ``docs/cli.md``):
 * 2 — bad rubric;
 * 3 — bad command line, or a file or folder that cannot be read or written;
 * 4 — ``verify``: the result does not follow from the rubric and evidence given.
+
+``check`` has its own meaning for 0, 1 and 2: no warning, warnings only, errors.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.lint import CheckReport, check_bytes, check_text, check_to_json
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
@@ -34,6 +37,8 @@ from htx_rules.verify import recorded_rubric, verify_contest, verify_results
 
 EXIT_OK: Final = 0
 EXIT_EVIDENCE: Final = 1
+#: ``check``: the rubrics compile, but there are warnings
+EXIT_WARNINGS: Final = 1
 EXIT_RUBRIC: Final = 2
 EXIT_USAGE: Final = 3
 EXIT_MISMATCH: Final = 4
@@ -139,6 +144,31 @@ def _build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
+    check = commands.add_parser(
+        "check",
+        help="soát bảng điểm: lỗi và cảnh báo / review a rubric: errors and warnings",
+        description="Liệt kê mọi lỗi biên dịch của bảng điểm, và những điều người soát "
+        "kỹ sẽ hỏi lại: điểm tối đa không đạt được, ngưỡng sai thứ tự, giới hạn không có "
+        "tác dụng, minh chứng không dùng, nhãn trùng, điểm lệch bước. List every compile "
+        "error of a rubric, and what a careful reviewer would raise: maxima that cannot be "
+        "reached, thresholds out of order, caps that never bind, unused evidence, "
+        "duplicated labels, points off the declared step. Exit 0 clean, 1 warnings only, "
+        "2 errors.",
+    )
+    check.add_argument(
+        "rubric",
+        nargs="+",
+        help="tệp bảng điểm hoặc thư mục / rubric files (.rules) or folders of them",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="định dạng kết quả / output format (default: text)",
+    )
+    check.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     return parser
 
 
@@ -155,9 +185,13 @@ def main(
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     lang: Lang = getattr(args, "lang", "vi")
-    run = {"score": _score, "contest": _contest, "template": _template, "verify": _verify}[
-        args.command
-    ]
+    run = {
+        "score": _score,
+        "contest": _contest,
+        "template": _template,
+        "verify": _verify,
+        "check": _check,
+    }[args.command]
     try:
         return run(args, lang, out, err)
     except _UsageError as error:
@@ -273,6 +307,28 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
             return EXIT_EVIDENCE
     out.write(verification.render(lang))
     return EXIT_OK if verification.ok else EXIT_MISMATCH
+
+
+def _check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    reports: list[CheckReport] = []
+    for name in args.rubric:
+        path = Path(name)
+        files = [path]
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix == ".rules" and p.is_file())
+            if not files:
+                raise _UsageError(render_message("cli-no-rubrics", {"path": name}, lang))
+        for file in files:
+            try:
+                raw = file.read_bytes()
+            except OSError as error:
+                raise _UsageError(_cannot_read(str(file), error, lang)) from None
+            reports.append(check_bytes(raw, str(file)))
+    render = check_to_json if args.format == "json" else check_text
+    out.write(render(reports, lang))
+    if any(r.errors for r in reports):
+        return EXIT_RUBRIC
+    return EXIT_WARNINGS if any(r.warnings for r in reports) else EXIT_OK
 
 
 def _read_json(path: str, lang: Lang) -> Any:
@@ -414,4 +470,12 @@ def _print_results(
         out.write(summary(results, lang, markdown=fmt == "md"))
 
 
-__all__ = ["EXIT_EVIDENCE", "EXIT_MISMATCH", "EXIT_OK", "EXIT_RUBRIC", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_EVIDENCE",
+    "EXIT_MISMATCH",
+    "EXIT_OK",
+    "EXIT_RUBRIC",
+    "EXIT_USAGE",
+    "EXIT_WARNINGS",
+    "main",
+]

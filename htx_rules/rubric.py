@@ -185,6 +185,17 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
         RubricSyntaxError: the text does not follow the language's grammar.
         RubricCompileError: it does, but names, types, maxima or dependencies are wrong.
     """
+    model, source = compile_model(text, name)
+    return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
+
+
+def compile_model(text: str, name: str) -> tuple[m.RubricModel, SourceText]:
+    """Parse, build and check rubric text: the checked model and the source it
+    was read from (normalised to NFC), without compiling an evaluator.
+
+    Raises:
+        RubricSyntaxError, RubricCompileError: as :func:`loads`.
+    """
     # Vietnamese typed in decomposed Unicode (an accent as a separate mark)
     # reads the same as precomposed text: names, keywords and labels match.
     source = SourceText(name, unicodedata.normalize("NFC", text))
@@ -198,7 +209,7 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
     errors = [d for d in checker.diagnostics if d.severity == "error"]
     if errors:
         raise RubricCompileError(errors)
-    return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
+    return model, source
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:
@@ -223,11 +234,19 @@ def load_bytes(raw: bytes, name: str) -> Rubric:
             and column of the first bad byte), or as :func:`loads`.
         RubricSyntaxError: as :func:`loads`.
     """
+    return loads(decode_rubric(raw, name), name=name, sha256=sha256_hex(raw))
+
+
+def decode_rubric(raw: bytes, name: str) -> str:
+    """A rubric file's bytes as text (UTF-8, with or without a byte-order mark).
+
+    Raises:
+        RubricCompileError: ``not-utf8``, naming the line and column of the first bad byte.
+    """
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise RubricCompileError([_encoding_diagnostic(name, raw, error)]) from None
-    return loads(text, name=name, sha256=sha256_hex(raw))
 
 
 def _encoding_diagnostic(name: str, raw: bytes, error: UnicodeDecodeError) -> Diagnostic:
