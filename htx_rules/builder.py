@@ -97,8 +97,12 @@ class Builder(Reporter):
 
     # ------------------------------------------------------------ whole file
 
-    def build(self, tree: Tree[Token]) -> m.RubricModel | None:
-        """Build the model, or None when errors were found."""
+    def build(self, tree: Tree[Token], *, keep_going: bool = False) -> m.RubricModel | None:
+        """Build the model, or None when errors were found.
+
+        With ``keep_going``, the model is built whenever the header could be
+        read, errors or not (``htx-rules check`` uses it to look further).
+        """
         header_tree = cast(Tree[Token], tree.children[0])
         header = self.header(header_tree)
         contestants: tuple[m.Contestant, ...] = ()
@@ -148,7 +152,9 @@ class Builder(Reporter):
         if not parts:
             self.error("no-parts", self.span(header_tree.children[0]), hint="hint-add-part")
         self.diagnostics.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
-        if header is None or any(d.severity == "error" for d in self.diagnostics):
+        if header is None or (
+            not keep_going and any(d.severity == "error" for d in self.diagnostics)
+        ):
             return None
         return m.RubricModel(
             header, contestants, fields, tuple(parts), bonus, deduction, awards, dossier

@@ -356,7 +356,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "points-above-max": (
         "{points} điểm nhiều hơn điểm tối đa {max} của {id}, nên không bao giờ được cho đủ",
-        "{points} points is more than the maximum of {id}, {max}, so it is never given in full",
+        "{points} points is more than {id}'s maximum of {max}, so it is never given in full",
     ),
     "cap-never-binds": (
         "giới hạn 'at most {cap}' không bao giờ có tác dụng: phần tính theo đơn vị của {id} cao nhất là {high}",
@@ -364,7 +364,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "cap-above-max": (
         "giới hạn 'at most {cap}' cao hơn điểm tối đa {max} của {id}: điểm tối đa giới hạn trước, nên giới hạn này không bao giờ thay đổi số điểm",
-        "the cap 'at most {cap}' is above the maximum of {id}, {max}: the maximum limits the points first, so the cap never changes them",
+        "the cap 'at most {cap}' is above {id}'s maximum of {max}: the maximum limits the points first, so the cap never changes them",
     ),
     "section-cap-never-binds": (
         "các quy tắc của {section} có tổng nhiều nhất {sum} điểm, không vượt mức tối đa {max} của mục, nên mức này không bao giờ có tác dụng",

@@ -201,15 +201,49 @@ def compile_model(text: str, name: str) -> tuple[m.RubricModel, SourceText]:
     source = SourceText(name, unicodedata.normalize("NFC", text))
     tree = parse(source)
     builder = Builder(source)
-    built = builder.build(tree)
-    if built is None:
-        raise RubricCompileError(builder.diagnostics)
+    built = builder.build(tree, keep_going=True)
+    found = builder.diagnostics
+    if built is None or any(d.code not in _LOCAL_PROBLEMS for d in found):
+        raise RubricCompileError(found)
     checker = Checker(source, built)
     model = checker.check()
     errors = [d for d in checker.diagnostics if d.severity == "error"]
+    if found:
+        # The deadline line's date was impossible: it is not also missing.
+        if any(d.code == "invalid-date" and _is_deadline_line(d) for d in found):
+            errors = [d for d in errors if d.code != "no-deadline"]
+        errors = sorted(
+            [*found, *errors], key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0)
+        )
     if errors:
         raise RubricCompileError(errors)
     return model, source
+
+
+#: Problems the builder finds that leave the rest of the model sound, so the
+#: checker still runs and its errors are reported with them.  Any other (a
+#: section given twice, a missing header line, an expression nested too
+#: deeply) would make the checker report errors that are only its echo.
+_LOCAL_PROBLEMS = frozenset(
+    {
+        "empty-label",
+        "invalid-date",
+        "duplicate-option",
+        "duplicate-header-item",
+        "rounding-places",
+        "unknown-language",
+        "period-reversed",
+        "estimate-before-end",
+        "bound-on-type",
+        "bound-unit",
+        "prize-unit",
+        "values-without-choice",
+    }
+)
+
+
+def _is_deadline_line(diagnostic: Diagnostic) -> bool:
+    return diagnostic.line_text.split("#")[0].split()[:1] == ["deadline"]
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:
