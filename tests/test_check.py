@@ -409,6 +409,19 @@ class TestEveryWarning:
             diagnostic.message("en") == "this threshold is never met: p can only be from 0% to 100%"
         )
 
+    def test_a_count_ratio_is_bounded_by_its_fields(self) -> None:
+        """A ratio of counts reaches what the fields' bounds allow and no more: a count
+        declared ``to 10`` over a count (at least 1 when the ratio has a value) is at most
+        1000%; nothing says the numerator is at most the denominator."""
+        ladder = 'criterion I.1 "Tỷ lệ" max 2\n  by n / k\n    >= {bound} -> 2\n    otherwise -> 0'
+        (diagnostic,) = found(
+            check(rubric(ladder.format(bound="1200%"), maximum="2")), "threshold-unreachable"
+        )
+        assert diagnostic.message("en").endswith("n / k can only be from 0% to 1,000%")
+        assert not found(
+            check(rubric(ladder.format(bound="1000%"), maximum="2")), "threshold-unreachable"
+        )
+
     def test_a_count_is_known_to_be_whole(self) -> None:
         """``= 0.5`` on a count never holds, and the message says why."""
         text = rubric(
