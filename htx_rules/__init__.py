@@ -14,6 +14,9 @@ reviewer would raise (``htx-rules check``)::
 
     report = htx_rules.check_file("rubrics/2021.rules")
     print(report.render("vi"))
+Keep a rubric file in the one canonical layout (or convert its keywords)::
+
+    text = htx_rules.format_rubric(open("rubrics/2021.rules").read(), keywords="vi")
 
 Run a whole contest — self-scores, re-inspection, eligibility, ranking, awards::
 
@@ -42,6 +45,8 @@ from htx_rules.errors import (
     RubricSyntaxError,
 )
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.fmt import format_rubric
+from htx_rules.html import contest_html, result_html
 from htx_rules.lint import (
     CheckReport,
     check,
@@ -88,10 +93,12 @@ __all__ = [
     "check_text",
     "check_to_dict",
     "check_to_json",
+    "contest_html",
     "contest_markdown",
     "contest_text",
     "contest_to_dict",
     "contest_to_json",
+    "format_rubric",
     "load",
     "load_bytes",
     "loads",
@@ -99,6 +106,7 @@ __all__ = [
     "parse_evidence_toml",
     "parse_submission",
     "read_submissions",
+    "result_html",
     "run_contest",
     "run_contest_from",
 ]

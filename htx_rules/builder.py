@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
@@ -19,17 +18,17 @@ from typing import Any, cast
 from lark import Token, Tree
 
 from htx_rules import model as m
-from htx_rules.decimals import HUNDRED
+from htx_rules.decimals import HUNDRED, Lang
 from htx_rules.errors import Reporter
 from htx_rules.messages import TypeWord
-from htx_rules.source import SourceText, Span
+from htx_rules.parser import keyword_language, keyword_spelling
+from htx_rules.source import SourceText, Span, label_text
 
 #: How deeply expressions may nest (operators and calls inside each other).
 MAX_DEPTH = 100
 
 _COMPARE_SPELLINGS = {"≥": ">=", "≤": "<=", "≠": "!=", "==": "="}
 _ARITH_SPELLINGS = {"×": "*", "÷": "/", "−": "-"}
-_STRING_ESCAPE = re.compile(r"\\(.)")
 
 
 class Builder(Reporter):
@@ -42,8 +41,14 @@ class Builder(Reporter):
     def __init__(self, source: SourceText) -> None:
         super().__init__(source)
         self._too_deep = False
+        #: the header's deadline is an impossible date (so rules using it are
+        #: not also told that the rubric declares none)
+        self.deadline_invalid = False
 
     # ------------------------------------------------------------ helpers
+
+    def detect_keyword_language(self) -> Lang:
+        return keyword_language(self.source.text)
 
     def span(self, node: Tree[Token] | Token) -> Span:
         """The span from the first to the last token of ``node``."""
@@ -57,10 +62,7 @@ class Builder(Reporter):
 
     def label(self, token: Token) -> str:
         """The text of a quoted label, unescaped and in Unicode NFC form."""
-        raw = str(token)
-        inner = raw[1:-1]
-        text = inner if raw.startswith("“") else _STRING_ESCAPE.sub(r"\1", inner)
-        text = unicodedata.normalize("NFC", text)
+        text = label_text(str(token))
         if not text.strip():
             self.error("empty-label", self.span(token), hint="hint-write-label")
         return text
@@ -181,15 +183,19 @@ class Builder(Reporter):
                 continue
             spans[kind] = span
             values[kind] = self.header_item(kind, item)
-        span = self.span(node.children[0])
+        rubric_token = cast(Token, node.children[0])
+        span = self.span(rubric_token)
+        # Name the missing line in the keywords the rubric is written in.
+        lang: Lang = "en" if str(rubric_token) == keyword_spelling("RUBRIC", "en") else "vi"
         for required in ("year", "total"):
             if required not in values:
+                word = keyword_spelling(required.upper(), lang)
                 self.error(
                     "missing-header-item",
                     span,
                     hint="hint-add-header-item",
-                    hint_args={"item": required},
-                    item=required,
+                    hint_args={"item": word},
+                    item=word,
                 )
         if "year" not in values or "total" not in values:
             return None
@@ -238,7 +244,9 @@ class Builder(Reporter):
                 self.error("estimate-before-end", self.span(item), hint="hint-swap-dates")
             return (start, end, estimated)
         if kind == "deadline":
-            return self.date(cast(Token, children[1]))
+            deadline = self.date(cast(Token, children[1]))
+            self.deadline_invalid = deadline is None
+            return deadline
         if kind == "language":
             language = str(children[1])
             if language not in ("vi", "en"):
@@ -250,8 +258,8 @@ class Builder(Reporter):
             places = int(str(children[1]).replace("_", ""))
             if places > 10:
                 self.error("rounding-places", self.span(children[1]), value=places)
-            mode_token = cast(Tree[Token], children[3]).children[0]
-            return m.Rounding(places, cast(Any, str(mode_token)))
+            mode_token = cast(Token, cast(Tree[Token], children[3]).children[0])
+            return m.Rounding(places, cast(Any, _english(mode_token)))
         raise AssertionError(kind)  # pragma: no cover - the grammar allows no other
 
     # ------------------------------------------------------------ contestants, evidence
@@ -293,17 +301,17 @@ class Builder(Reporter):
         for option in _trees(node):
             if option.data == "lower_bound":
                 if minimum is not None:
-                    self.error("duplicate-option", self.span(option), option="from")
+                    self.error("duplicate-option", self.span(option), option=_word(option))
                 minimum_span = self.span(option.children[1])
                 minimum = self.bound(field_type, cast(Tree[Token], option.children[1]))
             elif option.data == "upper_bound":
                 if maximum is not None:
-                    self.error("duplicate-option", self.span(option), option="to")
+                    self.error("duplicate-option", self.span(option), option=_word(option))
                 maximum_span = self.span(option.children[1])
                 maximum = self.bound(field_type, cast(Tree[Token], option.children[1]))
             elif option.data == "unit":
                 if unit is not None:
-                    self.error("duplicate-option", self.span(option), option="unit")
+                    self.error("duplicate-option", self.span(option), option=_word(option))
                 unit = self.label(cast(Token, option.children[1]))
         return m.Field(
             str(name_token),
@@ -369,7 +377,7 @@ class Builder(Reporter):
                     requires_spans.append(self.span(token))
             elif child.data == "note":
                 if note is not None:
-                    self.error("duplicate-option", self.span(child), option="note")
+                    self.error("duplicate-option", self.span(child), option=_word(child))
                 note = self.label(cast(Token, child.children[1]))
             elif child.data == "sub_criteria":
                 sub = tuple(self.criterion(c) for c in _trees(child))
@@ -542,7 +550,7 @@ class Builder(Reporter):
         if kind == "not_":
             return m.Not(self.expr(cast(Tree[Token], children[1]), sub), span)
         if kind == "call":
-            function = str(cast(Tree[Token], children[0]).children[0])
+            function = _english(cast(Token, cast(Tree[Token], children[0]).children[0]))
             args = tuple(self.expr(cast(Tree[Token], c), sub) for c in children[1:])
             # The closing parenthesis is not in the tree; Lark's positions have it.
             if node.meta.end_line == span.line and node.meta.end_column:
@@ -592,7 +600,7 @@ class Builder(Reporter):
             elif kind == "ties":
                 tie_breaks = tuple(self.tie_break(t) for t in _trees(item))
             elif kind == "still_tied":
-                still_tied = str(cast(Tree[Token], item.children[2]).children[0])
+                still_tied = _english(cast(Token, cast(Tree[Token], item.children[2]).children[0]))
             elif kind == "eligible":
                 eligibility.append(
                     m.Eligibility(
@@ -613,14 +621,14 @@ class Builder(Reporter):
 
     def tie_break(self, node: Tree[Token]) -> m.TieBreak:
         children = node.children
-        direction = cast(Any, str(children[0]))
+        direction = cast(Any, _english(cast(Token, children[0])))
         span = self.span(node)
         if node.data == "tie_part":
             return m.TieBreak(direction, "part", str(children[2]), span)
         if node.data == "tie_criterion":
             return m.TieBreak(direction, "criterion", str(children[2]), span)
         if node.data == "tie_section":
-            return m.TieBreak(direction, cast(Any, str(children[1])), None, span)
+            return m.TieBreak(direction, cast(Any, _english(cast(Token, children[1]))), None, span)
         return m.TieBreak(direction, "field", str(children[1]), span)
 
 
@@ -647,6 +655,17 @@ _NON_EXPR = frozenset(
     }
 )
 _ARMS = frozenset({"threshold_arm", "choice_arm", "otherwise_arm"})
+
+
+def _english(token: Token) -> str:
+    """A keyword's meaning, as its English spelling, however it was written:
+    the model holds ``higher`` and ``half-up`` for ``cao_hơn`` and ``nửa_lên``."""
+    return keyword_spelling(token.type, "en")
+
+
+def _word(node: Tree[Token]) -> str:
+    """The keyword that starts ``node``, as the rubric spells it."""
+    return str(_first_token(node))
 
 
 def _trees(node: Tree[Token]) -> Iterator[Tree[Token]]:

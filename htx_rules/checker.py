@@ -18,9 +18,10 @@ from typing import Literal
 import attrs
 
 from htx_rules import model as m
+from htx_rules.decimals import Lang
 from htx_rules.errors import Reporter
 from htx_rules.messages import QuotedList, TypeWord
-from htx_rules.parser import keywords
+from htx_rules.parser import keyword_language, keywords
 from htx_rules.source import SourceText, Span
 
 Unit = Literal["plain", "count", "number", "percent", "money"]
@@ -273,6 +274,9 @@ class Checker(Reporter):
         self.in_eligibility = False
 
     # ------------------------------------------------------------ reporting
+
+    def detect_keyword_language(self) -> Lang:
+        return keyword_language(self.source.text)
 
     def unknown(
         self, code: str, name: str, span: Span, candidates: Iterable[str], **args: object

@@ -4,6 +4,7 @@ Exit codes (also in ``docs/cli.md``):
 
 * 0 — done;
 * 1 — bad evidence or contest input (every problem is listed, for every file);
+  ``fmt --check``: a file is not formatted;
 * 2 — bad rubric;
 * 3 — bad command line, or a file or folder that cannot be read or written;
 * 4 — ``verify``: the result does not follow from the rubric and evidence given.
@@ -15,8 +16,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
@@ -26,12 +31,14 @@ from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
+from htx_rules.fmt import format_rubric
+from htx_rules.html import contest_html, results_html
 from htx_rules.lint import CheckReport, check_bytes, check_text, check_to_json
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
-from htx_rules.rubric import Rubric, load
+from htx_rules.rubric import Rubric, load, load_bytes
 from htx_rules.submissions import read_submissions, run_contest_from
 from htx_rules.verify import recorded_rubric, verify_contest, verify_results
 
@@ -42,6 +49,8 @@ EXIT_WARNINGS: Final = 1
 EXIT_RUBRIC: Final = 2
 EXIT_USAGE: Final = 3
 EXIT_MISMATCH: Final = 4
+#: ``fmt --check``: a file is not formatted (the code bad evidence has elsewhere).
+EXIT_UNFORMATTED: Final = 1
 
 
 class _UsageError(Exception):
@@ -76,7 +85,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument(
         "--format",
-        choices=("text", "json", "md"),
+        choices=("text", "json", "md", "html"),
         default="text",
         help="định dạng kết quả / output format (default: text)",
     )
@@ -103,7 +112,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     contest.add_argument(
         "--format",
-        choices=("text", "json", "md", "xlsx"),
+        choices=("text", "json", "md", "html", "xlsx"),
         default="text",
         help="định dạng kết quả / output format (default: text)",
     )
@@ -123,6 +132,35 @@ def _build_parser() -> argparse.ArgumentParser:
     template.add_argument("--out", required=True, help="tệp .xlsx / the .xlsx file to write")
     template.add_argument("--contestant", help="mã đơn vị điền sẵn / the unit's code to fill in")
     template.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
+    fmt = commands.add_parser(
+        "fmt",
+        help="định dạng tệp bảng điểm / format rubric files",
+        description="Viết lại tệp bảng điểm theo một cách trình bày chuẩn, giữ mọi chú thích và "
+        "không đổi nghĩa; --keywords đổi từ khóa sang tiếng Việt hoặc tiếng Anh. Rewrite "
+        "rubric files in the one canonical layout, keeping every comment and the meaning; "
+        "--keywords converts the keywords to Vietnamese or English.",
+    )
+    fmt.add_argument("rubrics", nargs="+", metavar="rubric", help="tệp bảng điểm / rubric files")
+    fmt.add_argument(
+        "--check",
+        action="store_true",
+        help="chỉ liệt kê tệp chưa đúng định dạng, không ghi / list the files that would "
+        "change, write nothing (exit 1 if any)",
+    )
+    fmt.add_argument(
+        "--diff",
+        action="store_true",
+        help="in phần khác biệt, không ghi / print a unified diff, write nothing",
+    )
+    fmt.add_argument(
+        "--keywords",
+        choices=("vi", "en"),
+        help="viết từ khóa bằng tiếng Việt hay tiếng Anh / write the keywords in Vietnamese or "
+        "English (default: the file's own)",
+    )
+    fmt.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
     verify = commands.add_parser(
@@ -191,6 +229,7 @@ def main(
         "template": _template,
         "verify": _verify,
         "check": _check,
+        "fmt": _fmt,
     }[args.command]
     try:
         return run(args, lang, out, err)
@@ -241,7 +280,12 @@ def _contest(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> 
 
         _save_workbook(contest_workbook(result, lang), args.out, lang)
         return EXIT_OK
-    render = {"text": contest_text, "json": contest_to_json, "md": contest_markdown}[args.format]
+    render = {
+        "text": contest_text,
+        "json": contest_to_json,
+        "md": contest_markdown,
+        "html": contest_html,
+    }[args.format]
     _write_text(render(result, lang), args.out, out, lang)
     return EXIT_OK
 
@@ -329,6 +373,74 @@ def _check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
     if any(r.errors for r in reports):
         return EXIT_RUBRIC
     return EXIT_WARNINGS if any(r.warnings for r in reports) else EXIT_OK
+
+
+def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    """Format every file given; the exit code is the worst any of them earned."""
+    status = EXIT_OK
+    for path in args.rubrics:
+        try:
+            status = max(status, _fmt_file(path, args, lang, out))
+        except _UsageError as error:
+            print(f"htx-rules: {error}", file=err)
+            status = max(status, EXIT_USAGE)
+        except RubricError as error:
+            print(error.render(lang), file=err)
+            status = max(status, EXIT_RUBRIC)
+    return status
+
+
+def _fmt_file(path: str, args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise _UsageError(_cannot_read(path, error, lang)) from None
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        load_bytes(raw, path)  # raises the not-utf8 error, with its line and column
+        raise  # pragma: no cover - load_bytes always raises here
+    formatted = format_rubric(text, args.keywords or "keep", name=path)
+    # The file's own line endings (those of its first line) and byte-order mark are kept.
+    first_end = text.find("\n")
+    if first_end > 0 and text[first_end - 1] == "\r":
+        formatted = formatted.replace("\n", "\r\n")
+    new = (b"\xef\xbb\xbf" if bom else b"") + formatted.encode("utf-8")
+    if new == raw:
+        return EXIT_OK
+    if args.diff:
+        out.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True), formatted.splitlines(keepends=True), path, path
+            )
+        )
+    if args.check:
+        if not args.diff:
+            print(path, file=out)
+        return EXIT_UNFORMATTED
+    if not args.diff:
+        _replace(file, new, lang)
+        print(render_message("cli-fmt-reformatted", {"path": path}, lang), file=out)
+    return EXIT_OK
+
+
+def _replace(file: Path, content: bytes, lang: Lang) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename."""
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=file.parent, prefix=f".{file.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            handle.write(content)
+        shutil.copymode(file, temporary)
+        os.replace(temporary, file)
+    except OSError as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise _UsageError(_cannot_write(str(file), error, lang)) from None
 
 
 def _read_json(path: str, lang: Lang) -> Any:
@@ -456,6 +568,10 @@ def _print_results(
         elif results:
             out.write(result_to_json(results[0], lang))
         return
+    if fmt == "html":
+        if results:
+            out.write(results_html(results, lang))
+        return
     render = markdown_report if fmt == "md" else text_report
     for number, result in enumerate(results):
         if number:
@@ -475,6 +591,7 @@ __all__ = [
     "EXIT_MISMATCH",
     "EXIT_OK",
     "EXIT_RUBRIC",
+    "EXIT_UNFORMATTED",
     "EXIT_USAGE",
     "EXIT_WARNINGS",
     "main",

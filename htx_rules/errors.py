@@ -47,6 +47,8 @@ class Diagnostic:
             reviewer would question) and ``note`` (a fact worth knowing, usually
             intended) do not: only ``htx-rules check`` reports them.
         line_text: The source line the span starts on, for context.
+        keyword_lang: The language the rubric writes its keywords in; the
+            message and the hint name keywords in it (``'phần'`` for ``'part'``).
     """
 
     code: str
@@ -56,16 +58,17 @@ class Diagnostic:
     hint_args: Mapping[str, object] = attrs.field(factory=dict)
     severity: Severity = "error"
     line_text: str = ""
+    keyword_lang: Lang = "en"
 
     def message(self, lang: Lang = "vi") -> str:
         """The message alone, in ``lang``."""
-        return render_message(self.code, self.args, lang)
+        return render_message(self.code, self.args, lang, self.keyword_lang)
 
     def hint_text(self, lang: Lang = "vi") -> str | None:
         """The suggestion alone, in ``lang``, or None."""
         if self.hint is None:
             return None
-        return render_message(self.hint, self.hint_args, lang)
+        return render_message(self.hint, self.hint_args, lang, self.keyword_lang)
 
     def render(self, lang: Lang = "vi") -> str:
         """The full diagnostic: position, message, source line with a caret, hint."""
@@ -104,6 +107,19 @@ class Reporter:
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
+        self._keyword_lang: Lang | None = None
+
+    def detect_keyword_language(self) -> Lang:
+        """The language the rubric writes its keywords in (English here; the
+        compiler's stages, which know the keyword table, tell)."""
+        return "en"
+
+    @property
+    def keyword_lang(self) -> Lang:
+        """:meth:`detect_keyword_language`, worked out at the first problem found."""
+        if self._keyword_lang is None:
+            self._keyword_lang = self.detect_keyword_language()
+        return self._keyword_lang
 
     def error(
         self,
@@ -135,6 +151,7 @@ class Reporter:
                 hint_args=dict(hint_args or {}),
                 severity=severity,
                 line_text=self.source.line(span.line) if span else "",
+                keyword_lang=self.keyword_lang,
             )
         )
 

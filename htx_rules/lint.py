@@ -38,6 +38,7 @@ from htx_rules.decimals import ROUNDING_MODES, Lang, format_number
 from htx_rules.digest import sha256_hex
 from htx_rules.errors import Diagnostic, Reporter, RubricError, Severity
 from htx_rules.messages import render_message
+from htx_rules.parser import keyword_language
 from htx_rules.ranges import INFINITY, ArmsAnalysis, Interval, RangeAnalysis, is_whole
 from htx_rules.render import ENGINE
 from htx_rules.rubric import compile_model, decode_rubric
@@ -116,7 +117,7 @@ def check(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ch
         raise TypeError("check() takes the rubric's text; use check_file() for a path")
     digest = sha256 if sha256 is not None else sha256_hex(text.encode("utf-8"))
     try:
-        model, source = compile_model(text, name)
+        source, model = compile_model(text, name)
     except RubricError as error:
         return CheckReport(name, _sorted(error.diagnostics), False, digest)
     return CheckReport(name, _sorted(review(model, source)), True, digest)
@@ -223,6 +224,9 @@ class _Reviewer(Reporter):
         self.mode = ROUNDING_MODES[rounding.mode]
         #: the most points each item can give, as far as the rules show
         self.reach: dict[str, Decimal] = {}
+
+    def detect_keyword_language(self) -> Lang:
+        return keyword_language(self.source.text)
 
     def warn(self, code: str, span: Span | None, hint: str | None = None, **args: object) -> None:
         self.report("warning", code, span, hint, args, args)

@@ -9,7 +9,7 @@ object with a ``localize(lang)`` method by that method.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
@@ -44,6 +44,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "syntax-tab": ("dùng ký tự tab để thụt lề", "a tab character is used for indentation"),
     "not-utf8": ("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"),
+    "fmt-unsafe": (
+        "định dạng lại '{file}' sẽ làm đổi nghĩa bảng điểm hoặc mất chú thích; tệp được giữ nguyên (đây là lỗi của htx_rules, xin báo lại)",
+        "reformatting '{file}' would change what the rubric means or lose a comment; the file is left as it is (a defect of htx_rules: please report it)",
+    ),
     # ------------------------------------------------------------ tokens named in syntax errors
     "token-NAME": ("một tên (ví dụ tên trường minh chứng)", "a name (such as an evidence field)"),
     "token-ITEM_ID": ("một mã tiêu chí (ví dụ I.1.a)", "a criterion id (such as I.1.a)"),
@@ -107,7 +111,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "mục '{section}' đã có ở dòng {line}",
         "the '{section}' section already appears on line {line}",
     ),
-    "no-parts": ("bảng điểm chưa có phần nào ('part')", "the rubric has no part ('part')"),
+    "no-parts": (
+        "bảng điểm chưa có phần nào ('{kw:part}')",
+        "the rubric has no part ('{kw:part}')",
+    ),
     "duplicate-header-item": (
         "'{item}' đã được khai báo ở dòng {line}",
         "'{item}' is already given on line {line}",
@@ -134,12 +141,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "rounding to {value} decimals is too many (at most 10)",
     ),
     "choice-without-values": (
-        "trường lựa chọn 'one of' chưa liệt kê giá trị nào",
-        "the 'one of' field lists no values",
+        "trường lựa chọn '{kw:one of}' chưa liệt kê giá trị nào",
+        "the '{kw:one of}' field lists no values",
     ),
     "values-without-choice": (
-        "chỉ trường kiểu 'one of' mới có danh sách giá trị",
-        "only a 'one of' field has a list of values",
+        "chỉ trường kiểu '{kw:one of}' mới có danh sách giá trị",
+        "only a '{kw:one of}' field has a list of values",
     ),
     "duplicate-option": ("'{option}' được ghi hai lần", "'{option}' is given twice"),
     "bound-on-type": (
@@ -185,12 +192,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "document '{name}' is already in the dossier on line {line}",
     ),
     "dossier-outside-eligibility": (
-        "'dossier complete' chỉ dùng trong dòng 'eligible if' của mục 'awards'",
-        "'dossier complete' can only be used in an 'eligible if' line of the 'awards' section",
+        "'{kw:dossier complete}' chỉ dùng trong dòng '{kw:eligible if}' của mục '{kw:awards}'",
+        "'{kw:dossier complete}' can only be used in an '{kw:eligible if}' line of the '{kw:awards}' section",
     ),
     "no-dossier": (
-        "dùng 'dossier complete' nhưng bảng điểm chưa có mục 'dossier'",
-        "'dossier complete' is used but the rubric has no 'dossier' section",
+        "dùng '{kw:dossier complete}' nhưng bảng điểm chưa có mục '{kw:dossier}'",
+        "'{kw:dossier complete}' is used but the rubric has no '{kw:dossier}' section",
     ),
     "duplicate-field": (
         "trường minh chứng '{name}' đã khai báo ở dòng {line}",
@@ -296,21 +303,24 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "a yes/no condition is needed here; this is {kind}",
     ),
     "no-deadline": (
-        "dùng 'deadline' nhưng phần đầu bảng điểm chưa khai báo hạn nộp",
-        "'deadline' is used but the rubric header declares none",
+        "dùng '{kw:deadline}' nhưng phần đầu bảng điểm chưa khai báo hạn nộp",
+        "'{kw:deadline}' is used but the rubric header declares none",
     ),
     "step-size": (
         "bậc thiếu hụt phải là một tỷ lệ lớn hơn 0% và không quá 100%",
         "the shortfall step must be a percentage above 0% and at most 100%",
     ),
-    "by-yes-no": ("'by' không dùng với trường có/không", "'by' is not used with a yes/no value"),
+    "by-yes-no": (
+        "'{kw:by}' không dùng với trường có/không",
+        "'{kw:by}' is not used with a yes/no value",
+    ),
     "choice-not-covered": (
         "chưa cho điểm giá trị {values} của trường '{field}'",
         "no points are given for the value(s) {values} of field '{field}'",
     ),
     "arm-after-otherwise": (
-        "dòng này nằm sau 'otherwise' nên không bao giờ được xét",
-        "this line comes after 'otherwise' and can never be reached",
+        "dòng này nằm sau '{kw:otherwise}' nên không bao giờ được xét",
+        "this line comes after '{kw:otherwise}' and can never be reached",
     ),
     "threshold-on-choice": (
         "trường lựa chọn không dùng ngưỡng so sánh",
@@ -359,12 +369,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{points} points is more than {id}'s maximum of {max}, so it is never given in full",
     ),
     "cap-never-binds": (
-        "giới hạn 'at most {cap}' không bao giờ có tác dụng: phần tính theo đơn vị của {id} cao nhất là {high}",
-        "the cap 'at most {cap}' never binds: the per-unit amount of {id} is at most {high}",
+        "giới hạn '{kw:at most} {cap}' không bao giờ có tác dụng: phần tính theo đơn vị của {id} cao nhất là {high}",
+        "the cap '{kw:at most} {cap}' never binds: the per-unit amount of {id} is at most {high}",
     ),
     "cap-above-max": (
-        "giới hạn 'at most {cap}' cao hơn điểm tối đa {max} của {id}: điểm tối đa giới hạn trước, nên giới hạn này không bao giờ thay đổi số điểm",
-        "the cap 'at most {cap}' is above {id}'s maximum of {max}: the maximum limits the points first, so the cap never changes them",
+        "giới hạn '{kw:at most} {cap}' cao hơn điểm tối đa {max} của {id}: điểm tối đa giới hạn trước, nên giới hạn này không bao giờ thay đổi số điểm",
+        "the cap '{kw:at most} {cap}' is above {id}'s maximum of {max}: the maximum limits the points first, so the cap never changes them",
     ),
     "section-cap-never-binds": (
         "các quy tắc của {section} có tổng nhiều nhất {sum} điểm, không vượt mức tối đa {max} của mục, nên mức này không bao giờ có tác dụng",
@@ -387,8 +397,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "this line is never taken: every value that meets it is taken by line(s) {lines} above",
     ),
     "otherwise-never-taken": (
-        "dòng 'otherwise' không bao giờ được chọn: các dòng phía trên đã nhận mọi giá trị có thể",
-        "the 'otherwise' line is never taken: the lines above take every possible value",
+        "dòng '{kw:otherwise}' không bao giờ được chọn: các dòng phía trên đã nhận mọi giá trị có thể",
+        "the '{kw:otherwise}' line is never taken: the lines above take every possible value",
     ),
     "condition-never-holds": (
         "điều kiện này không bao giờ đúng với minh chứng hợp lệ",
@@ -435,12 +445,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "give at most {max} points here, or raise the maximum of {id}",
     ),
     "hint-cap-never-binds": (
-        "bỏ 'at most {cap}', hoặc kiểm tra lại mức giới hạn và giới hạn from/to của trường minh chứng",
-        "remove 'at most {cap}', or check the cap and the from/to bounds of the evidence field",
+        "bỏ '{kw:at most} {cap}', hoặc kiểm tra lại mức giới hạn và giới hạn {kw:from}/{kw:to} của trường minh chứng",
+        "remove '{kw:at most} {cap}', or check the cap and the {kw:from}/{kw:to} bounds of the evidence field",
     ),
     "hint-cap-above-max": (
-        "ghi giới hạn không quá {max}, hoặc bỏ 'at most'",
-        "give a cap of at most {max}, or remove 'at most'",
+        "ghi giới hạn không quá {max}, hoặc bỏ '{kw:at most}'",
+        "give a cap of at most {max}, or remove '{kw:at most}'",
     ),
     "hint-section-cap-never-binds": (
         "kiểm tra điểm tối đa của các quy tắc; nếu đã đúng, ghi mức tối đa của mục là {sum}",
@@ -459,12 +469,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "order '>=' thresholds from the highest down and '<=' thresholds from the lowest up: the first line that holds is taken",
     ),
     "hint-otherwise-never-taken": (
-        "bỏ dòng 'otherwise', hoặc sửa các ngưỡng phía trên",
-        "remove the 'otherwise' line, or correct the thresholds above",
+        "bỏ dòng '{kw:otherwise}', hoặc sửa các ngưỡng phía trên",
+        "remove the '{kw:otherwise}' line, or correct the thresholds above",
     ),
     "hint-condition-never": (
-        "đối chiếu điều kiện với giới hạn from/to của các trường minh chứng và sửa lại",
-        "compare the condition with the from/to bounds of the evidence fields, and correct it",
+        "đối chiếu điều kiện với giới hạn {kw:from}/{kw:to} của các trường minh chứng và sửa lại",
+        "compare the condition with the {kw:from}/{kw:to} bounds of the evidence fields, and correct it",
     ),
     "hint-condition-always": (
         "sửa điều kiện, hoặc bỏ nó nếu số điểm không phụ thuộc vào điều kiện",
@@ -901,8 +911,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "put a space after '{keyword}', or choose another name if this is a field",
     ),
     "hint-start-rubric": (
-        "bắt đầu bằng dòng 'rubric ma_bang_diem \"Tên bảng điểm\"' (xem docs/language.md)",
-        "start with a line 'rubric rubric_id \"Title\"' (see docs/language.md)",
+        "bắt đầu bằng dòng '{kw:rubric} ma_bang_diem \"Tên bảng điểm\"' (xem docs/language.md)",
+        "start with a line '{kw:rubric} rubric_id \"Title\"' (see docs/language.md)",
     ),
     "hint-close-quote": (
         'nhãn phải đóng ngoặc kép trên cùng một dòng: "..."',
@@ -930,16 +940,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "points, maxima, totals and minimum scores are plain numbers, without % or đồng",
     ),
     "hint-add-scoring": (
-        "thêm một dòng cách tính điểm, thụt lề dưới tiêu chí (ví dụ '2 if ten_truong')",
-        "add a scoring line indented under the criterion (such as '2 if field')",
+        "thêm một dòng cách tính điểm, thụt lề dưới tiêu chí (ví dụ '2 {kw:if} ten_truong')",
+        "add a scoring line indented under the criterion (such as '2 {kw:if} field')",
     ),
     "hint-dossier-eligibility": (
-        "đặt điều kiện về hồ sơ vào dòng 'eligible if dossier complete \"...\"' trong mục 'awards'",
-        "put conditions on the dossier in an 'eligible if dossier complete \"...\"' line of 'awards'",
+        "đặt điều kiện về hồ sơ vào dòng '{kw:eligible if dossier complete} \"...\"' trong mục '{kw:awards}'",
+        "put conditions on the dossier in an '{kw:eligible if dossier complete} \"...\"' line of '{kw:awards}'",
     ),
     "hint-add-dossier": (
-        "thêm mục 'dossier' liệt kê các giấy tờ, mỗi dòng: ma_giay_to \"Tên giấy tờ\"",
-        "add a 'dossier' section listing the documents, one per line: document_id \"Label\"",
+        "thêm mục '{kw:dossier}' liệt kê các giấy tờ, mỗi dòng: ma_giay_to \"Tên giấy tờ\"",
+        "add a '{kw:dossier}' section listing the documents, one per line: document_id \"Label\"",
     ),
     "hint-assessment-shape": (
         'ghi ba mục: points (điểm), reviewer (người chấm), justification (lý do), ví dụ points = 2, reviewer = "Nguyễn Văn A", justification = "..."',
@@ -961,8 +971,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "hint-double-quotes": ('đặt nhãn trong ngoặc kép "..."', 'put labels in double quotes "..."'),
     "hint-colon": (
-        "dấu hai chấm chỉ dùng trong 'target ... of ...:' và 'still tied:'",
-        "a colon is only used in 'target ... of ...:' and 'still tied:'",
+        "dấu hai chấm chỉ dùng trong '{kw:target} ... {kw:of} ...:' và '{kw:still tied}:'",
+        "a colon is only used in '{kw:target} ... {kw:of} ...:' and '{kw:still tied}:'",
     ),
     "hint-keyword-as-name": (
         "'{word}' là từ khóa của ngôn ngữ; hãy đặt tên khác cho trường này",
@@ -986,13 +996,13 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "hint-merge-sections": ("gộp hai mục thành một", "merge the two sections into one"),
     "hint-add-part": (
-        "thêm ít nhất một dòng 'part I \"...\" max ...' với các tiêu chí",
-        "add at least one 'part I \"...\" max ...' with its criteria",
+        "thêm ít nhất một dòng '{kw:part} I \"...\" {kw:max} ...' với các tiêu chí",
+        "add at least one '{kw:part} I \"...\" {kw:max} ...' with its criteria",
     ),
     "hint-remove-duplicate": ("xóa dòng lặp lại", "remove the repeated line"),
     "hint-add-header-item": (
-        "thêm dòng '{item} ...' vào phần đầu, thụt lề dưới dòng 'rubric'",
-        "add a '{item} ...' line to the header, indented under 'rubric'",
+        "thêm dòng '{item} ...' vào phần đầu, thụt lề dưới dòng '{kw:rubric}'",
+        "add a '{item} ...' line to the header, indented under '{kw:rubric}'",
     ),
     "hint-plain-number": ("viết một số thường, ví dụ 1.5", "write a plain number, such as 1.5"),
     "hint-swap-dates": ("kiểm tra lại thứ tự các ngày", "check the order of the dates"),
@@ -1001,12 +1011,15 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         'liệt kê các giá trị, mỗi giá trị một dòng thụt lề: tên "nhãn"',
         'list the values, one per indented line: name "label"',
     ),
-    "hint-choice-type": ("khai báo kiểu 'one of' cho trường này", "declare this field as 'one of'"),
+    "hint-choice-type": (
+        "khai báo kiểu '{kw:one of}' cho trường này",
+        "declare this field as '{kw:one of}'",
+    ),
     "hint-remove-bound": ("bỏ giới hạn này", "remove this bound"),
     "hint-money": ("viết tiền thưởng dạng 10.000.000 đồng", "write the prize as 10.000.000 đồng"),
     "hint-total": (
-        "sửa dòng 'total' thành {sum}, hoặc sửa điểm tối đa của các phần",
-        "change the 'total' line to {sum}, or the maxima of the parts",
+        "sửa dòng '{kw:total}' thành {sum}, hoặc sửa điểm tối đa của các phần",
+        "change the '{kw:total}' line to {sum}, or the maxima of the parts",
     ),
     "hint-max-sum": (
         "sửa điểm tối đa thành {sum}, hoặc sửa điểm của các mục bên dưới",
@@ -1014,10 +1027,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "hint-max-positive": ("ghi điểm tối đa lớn hơn 0", "give a maximum above 0"),
     "hint-rename": ("đặt một tên hoặc mã khác", "use another name or id"),
-    "hint-remove-requires": ("bỏ dòng 'requires' này", "remove this 'requires'"),
+    "hint-remove-requires": ("bỏ dòng '{kw:requires}' này", "remove this '{kw:requires}'"),
     "hint-cycle": (
-        "bỏ một 'requires' hoặc 'points of' để phá vòng",
-        "remove one 'requires' or 'points of' to break the circle",
+        "bỏ một '{kw:requires}' hoặc '{kw:points of}' để phá vòng",
+        "remove one '{kw:requires}' or '{kw:points of}' to break the circle",
     ),
     "hint-same-unit": (
         "chỉ cộng, trừ, so sánh các giá trị cùng loại (số đếm với số đếm, tiền với tiền, "
@@ -1026,18 +1039,21 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "money, percentages with percentages)",
     ),
     "hint-step-size": (
-        "viết bậc dạng phần trăm, ví dụ 'minus 1 per 10% short'",
-        "write the step as a percentage, such as 'minus 1 per 10% short'",
+        "viết bậc dạng phần trăm, ví dụ '{kw:minus} 1 {kw:per} 10% {kw:short}'",
+        "write the step as a percentage, such as '{kw:minus} 1 {kw:per} 10% {kw:short}'",
     ),
     "hint-use-if": (
-        "với trường có/không dùng: 'điểm if tên_trường'",
-        "for a yes/no value write: 'points if field'",
+        "với trường có/không dùng: 'điểm {kw:if} tên_trường'",
+        "for a yes/no value write: 'points {kw:if} field'",
     ),
     "hint-cover-choices": (
-        "thêm dòng cho {values}, hoặc dòng 'otherwise -> 0'",
-        "add lines for {values}, or an 'otherwise -> 0' line",
+        "thêm dòng cho {values}, hoặc dòng '{kw:otherwise} -> 0'",
+        "add lines for {values}, or an '{kw:otherwise} -> 0' line",
     ),
-    "hint-otherwise-last": ("đưa 'otherwise' xuống cuối cùng", "move 'otherwise' to the end"),
+    "hint-otherwise-last": (
+        "đưa '{kw:otherwise}' xuống cuối cùng",
+        "move '{kw:otherwise}' to the end",
+    ),
     "hint-choice-arm": (
         "ghi tên giá trị, ví dụ 'dung_han -> 2'",
         "write value names, such as 'dung_han -> 2'",
@@ -1051,8 +1067,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "write a comparison, such as 'htx_moi >= 2'",
     ),
     "hint-add-deadline": (
-        "thêm dòng 'deadline 2021-12-20' vào phần đầu",
-        "add a 'deadline 2021-12-20' line to the header",
+        "thêm dòng '{kw:deadline} 2021-12-20' vào phần đầu",
+        "add a '{kw:deadline} 2021-12-20' line to the header",
     ),
     "hint-equality": ("dùng = hoặc !=", "use = or !="),
     "hint-percent-literal": (
@@ -1066,8 +1082,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "hint-round-places": ("ví dụ round(x, 2)", "for example round(x, 2)"),
     "hint-place-order": ("đánh số hạng liên tục từ 1", "number the places 1, 2, 3, ... in order"),
     "hint-tie-direction": (
-        "dùng 'earlier'/'later' với trường ngày, 'higher'/'lower' với trường số",
-        "use 'earlier'/'later' with a date field, 'higher'/'lower' with a number field",
+        "dùng '{kw:earlier}'/'{kw:later}' với trường ngày, '{kw:higher}'/'{kw:lower}' với trường số",
+        "use '{kw:earlier}'/'{kw:later}' with a date field, '{kw:higher}'/'{kw:lower}' with a number field",
     ),
     "hint-save-utf8": ("lưu tệp với bảng mã UTF-8", "save the file with UTF-8 encoding"),
     "hint-declare-field": (
@@ -1119,6 +1135,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "kiểm tra kết quả cần --evidence: tệp minh chứng (hay thư mục hồ sơ cho một cuộc thi đua)",
         "verify needs --evidence: the evidence file (or the folder of submissions for a contest)",
     ),
+    "cli-fmt-reformatted": ("đã định dạng lại '{path}'", "reformatted '{path}'"),
     # ------------------------------------------------------------ verify
     "verify-ok": (
         "KHỚP: tài liệu {format} được tính lại từ bảng điểm và minh chứng, trùng từng giá trị",
@@ -1456,6 +1473,61 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Điểm tự chấm khớp với điểm công nhận ở mọi tiêu chí",
         "The claimed points match the recognised points on every criterion",
     ),
+    # ------------------------------------------------------------ HTML report
+    "html-ranking-head": ("Bảng xếp hạng", "Ranking"),
+    "html-differences-head": (
+        "Đối chiếu tự chấm, báo cáo và phúc tra: các tiêu chí có khác biệt",
+        "Claimed, reported and verified points: the criteria that differ",
+    ),
+    "html-changes-head": ("Số liệu phúc tra đã sửa", "Values re-inspection changed"),
+    "html-criteria-head": ("Điểm từng tiêu chí và căn cứ chấm", "Points by criterion, and why"),
+    "html-evidence-head": ("Minh chứng (số liệu)", "Evidence"),
+    "html-missing-head": ("Thiếu minh chứng (tính 0 điểm)", "Missing evidence (scored 0)"),
+    "html-assessments-head": ("Đánh giá của người chấm", "Reviewers' assessments"),
+    "html-dossier-head": ("Hồ sơ đề nghị khen thưởng", "Award dossier"),
+    "html-audit-head": ("Dấu vết kiểm tra", "Audit trail"),
+    "html-result-head": ("Kết quả {number}", "Result {number}"),
+    "html-col-field": ("Mã trường", "Field"),
+    "html-col-value": ("Giá trị", "Value"),
+    "html-col-reported-value": ("Số liệu báo cáo", "Reported value"),
+    "html-col-verified-value": ("Số liệu phúc tra", "Verified value"),
+    "html-col-items": ("Tiêu chí bị ảnh hưởng", "Criteria affected"),
+    "html-col-why": ("Giải thích và căn cứ trong bảng điểm", "Why, and the rubric line"),
+    "html-col-given": ("Điểm người chấm cho", "Points given"),
+    "html-col-reviewer": ("Người chấm", "Reviewer"),
+    "html-col-justification": ("Lý do", "Justification"),
+    "html-col-document": ("Mã giấy tờ", "Document"),
+    "html-col-sent": ("Đã gửi", "Sent"),
+    "html-source-line": ("Bảng điểm, dòng {line}", "Rubric, line {line}"),
+    "html-differs-legend": (
+        "≠ dòng có khác biệt giữa điểm tự chấm, điểm theo báo cáo và điểm phúc tra",
+        "≠ a line on which the claimed, reported and verified points differ",
+    ),
+    "html-unit-eligible": ("Đủ điều kiện xét giải", "Eligible for an award"),
+    "html-unit-not-eligible": (
+        "Không đủ điều kiện xét giải: {reasons}",
+        "Not eligible for an award: {reasons}",
+    ),
+    "html-unit-award": ("Giải: {award} — tiền thưởng: {prize}", "Award: {award} — prize: {prize}"),
+    "html-unit-no-award": ("Không được giải: {why}", "No award: {why}"),
+    "html-unit-tie": ("Bằng điểm: {tie}", "Tie: {tie}"),
+    "html-rubric-file": ("Tệp bảng điểm", "Rubric file"),
+    "html-rubric-sha256": ("SHA-256 của tệp bảng điểm", "SHA-256 of the rubric file"),
+    "html-evidence-sha256": ("SHA-256 của minh chứng", "SHA-256 of the evidence"),
+    "html-submission-file": ("Tệp hồ sơ", "Submission file"),
+    "html-submission-sha256": (
+        "SHA-256 của hồ sơ (mọi nội dung đơn vị gửi và kết quả phúc tra)",
+        "SHA-256 of the submission (everything the unit sent and re-inspection found)",
+    ),
+    "html-reported-sha256": (
+        "SHA-256 của minh chứng đơn vị báo cáo",
+        "SHA-256 of the reported evidence",
+    ),
+    "html-verified-sha256": (
+        "SHA-256 của minh chứng sau phúc tra",
+        "SHA-256 of the verified evidence",
+    ),
+    "html-engine-version": ("Phiên bản phần mềm chấm điểm", "Scoring engine version"),
     "explain-head": ("{title}{who}: {points} điểm", "{title}{who}: {points} points"),
     "explain-part": ("Phần {id} — {label}", "Part {id} — {label}"),
     "explain-total": (
@@ -1542,10 +1614,20 @@ def text_for(code: str, lang: Lang) -> str:
 class _LangFormatter(string.Formatter):
     """Formats message arguments the way the reader's language writes them."""
 
-    def __init__(self, lang: Lang) -> None:
+    def __init__(self, lang: Lang, keyword_lang: Lang = "en") -> None:
         self.lang = lang
+        self.keyword_lang = keyword_lang
+
+    def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        if key == "kw":
+            return _KEYWORDS
+        return super().get_value(key, args, kwargs)
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if value is _KEYWORDS:
+            if self.keyword_lang == "en" or _keyword_translator is None:
+                return format_spec
+            return _keyword_translator(format_spec, self.keyword_lang)
         localize = getattr(value, "localize", None)
         if callable(localize):
             return str(localize(self.lang))
@@ -1558,6 +1640,27 @@ class _LangFormatter(string.Formatter):
         return str(super().format_field(value, format_spec))
 
 
-def render_message(code: str, args: Mapping[str, object], lang: Lang) -> str:
-    """Fill the template of ``code`` in ``lang`` with ``args``."""
-    return _LangFormatter(lang).vformat(text_for(code, lang), (), dict(args))
+def render_message(
+    code: str, args: Mapping[str, object], lang: Lang, keyword_lang: Lang = "en"
+) -> str:
+    """Fill the template of ``code`` in ``lang`` with ``args``.
+
+    ``{kw:…}`` in a template is written in the keywords of ``keyword_lang``, the
+    language the rubric concerned writes its keywords in: ``'{kw:one of}'`` is
+    ``'one of'``, or ``'một trong_số'`` for a rubric in Vietnamese keywords.
+    """
+    return _LangFormatter(lang, keyword_lang).vformat(text_for(code, lang), (), dict(args))
+
+
+#: Turns English keywords in a text into another language's (set by
+#: :mod:`htx_rules.parser`, which holds the keyword table).
+_keyword_translator: Callable[[str, Lang], str] | None = None
+
+
+def set_keyword_translator(translate: Callable[[str, Lang], str]) -> None:
+    """Install the function that writes ``{kw:…}`` in a rubric's keyword language."""
+    global _keyword_translator  # noqa: PLW0603 - set once, by the parser module
+    _keyword_translator = translate
+
+
+_KEYWORDS = object()  # the value of ``kw`` in a template

@@ -1,14 +1,20 @@
 """Stage 1: rubric text to a Lark parse tree, and syntax errors people can act on.
 
 The grammar is ``grammar/rubric.lark`` (LALR, contextual lexer).  Indentation
-is turned into ``_INDENT`` / ``_DEDENT`` tokens here.  Every Lark exception is
-turned into a :class:`~htx_rules.errors.RubricSyntaxError` with the position,
-the source line and a hint; nothing from Lark escapes this module except the
-tree, and the tree never leaves the compiler.
+is turned into ``_INDENT`` / ``_DEDENT`` tokens here.  Every keyword has an
+English and a Vietnamese spelling (the grammar's KEYWORDS table); whichever
+is written, its token carries the keyword's one type, so the rule model does
+not depend on the language of a rubric's keywords (only messages, which name
+keywords as the rubric writes them, and ``fmt`` look).  Every Lark exception
+is turned into a :class:`~htx_rules.errors.RubricSyntaxError` with the
+position, the source line and a hint, keywords named in the rubric's own
+language; nothing from Lark escapes this module except the tree (and, for
+``fmt``, the tokens), and they never leave the compiler.
 """
 
 from __future__ import annotations
 
+import collections
 import difflib
 import functools
 import hashlib
@@ -26,7 +32,7 @@ from lark.indenter import Indenter
 from htx_rules._resources import cache_directory, resource_path
 from htx_rules.decimals import Lang
 from htx_rules.errors import Diagnostic, RubricSyntaxError
-from htx_rules.messages import CATALOG, text_for
+from htx_rules.messages import CATALOG, set_keyword_translator, text_for
 from htx_rules.source import SourceText, Span, strip_comment
 
 GRAMMAR_FILE = "rubric.lark"
@@ -63,6 +69,10 @@ class _RubricIndenter(Indenter):
         super().__init__()
         self.text = ""
         self.keyword_types: frozenset[str] = frozenset()
+        # Every spelling of a keyword is its own terminal (see _split_keywords);
+        # here each takes the keyword's name, so the parser sees one token type.
+        self.spelling_types: dict[str, str] = {}
+        self.record: list[Token] | None = None
 
     def handle_NL(self, token: Token) -> Iterator[Token]:
         if self.paren_level > 0:
@@ -83,24 +93,96 @@ class _RubricIndenter(Indenter):
 
     def _process(self, stream: Iterator[Token]) -> Iterator[Token]:
         text = self.text
+        spelling_types = self.spelling_types
+        record = self.record
         for token in super()._process(stream):  # type: ignore[no-untyped-call]
+            keyword = spelling_types.get(token.type)
+            if keyword is not None:
+                token.type = keyword
             if token.type in self.keyword_types and token.end_pos is not None:
                 following = text[token.end_pos : token.end_pos + 1]
                 if following and (following.isalnum() or following == "_"):
                     raise _GluedKeyword(token)
+            if record is not None:
+                record.append(token)
             yield token
 
 
 _INDENTER = _RubricIndenter()
 
 
+_KEYWORDS_MARKER = "// ---------------------------------------------------------------- KEYWORDS\n"
+_KEYWORD_LINE = re.compile(r'^([A-Z][A-Z0-9_]*): ("[^"\n]+"(?: \| "[^"\n]+")*)[ \t]*$', re.M)
+_TERMINAL_NAME = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
+
+
+def _spelling_terminal(keyword: str, index: int) -> str:
+    """The terminal of one spelling: ``OF`` for the English one, ``OF__1``, ``OF__2``, ..."""
+    return keyword if index == 0 else f"{keyword}__{index}"
+
+
+@functools.cache
+def _grammar() -> tuple[str, dict[str, tuple[str, ...]]]:
+    """The grammar as Lark reads it, and every keyword's spellings (English first).
+
+    ``OF: "of" | "trên"`` in the grammar file becomes two string terminals,
+    ``OF: "of"`` and ``OF__1: "trên"``, and every ``OF`` in a rule becomes
+    ``(OF | OF__1)`` (or, for a keyword used once, the inlined rule
+    ``_kw_year: YEAR | YEAR__1``, which keeps the parser tables smaller).  Lark
+    gives a plain string terminal priority over ``NAME`` (``of`` is a keyword
+    where one may stand, ``offer`` a name), which a terminal with
+    alternatives, being a regular expression, would not get.
+    """
+    text = resource_path("grammar", GRAMMAR_FILE).read_text(encoding="utf-8")
+    rules, marker, table = text.partition(_KEYWORDS_MARKER)
+    if not marker:  # pragma: no cover - the shipped grammar has the section
+        raise RuntimeError(f"{GRAMMAR_FILE}: no KEYWORDS section")
+    spellings: dict[str, tuple[str, ...]] = {}
+    for match in _KEYWORD_LINE.finditer(table):
+        words = tuple(re.findall(r'"([^"]+)"', match.group(2)))
+        english = [w for w in words if w.isascii()]
+        if english != [words[0]]:  # pragma: no cover - checked by the tests
+            raise RuntimeError(
+                f"{GRAMMAR_FILE}: {match.group(1)} needs one English spelling, first"
+            )
+        spellings[match.group(1)] = words
+
+    code = [line.partition("//")[0] for line in rules.splitlines()]
+    uses = collections.Counter(
+        name for line in code for name in _TERMINAL_NAME.findall(line) if name in spellings
+    )
+
+    def alternatives(match: re.Match[str]) -> str:
+        keyword = match.group()
+        words = spellings.get(keyword)
+        if words is None:
+            return keyword
+        if uses[keyword] == 1:
+            return f"_kw_{keyword.lower()}"
+        # Several uses: the alternatives are spelt out in each, because one
+        # shared rule would merge the places' parser states, and with them
+        # what the contextual lexer accepts after the keyword.
+        return "(" + " | ".join(_spelling_terminal(keyword, i) for i in range(len(words))) + ")"
+
+    lines = []
+    for line in rules.splitlines():
+        code_part, comment, rest = line.partition("//")
+        lines.append(_TERMINAL_NAME.sub(alternatives, code_part) + comment + rest)
+    for keyword, words in spellings.items():
+        names = [_spelling_terminal(keyword, i) for i in range(len(words))]
+        if uses[keyword] == 1:
+            lines.append(f"_kw_{keyword.lower()}: " + " | ".join(names))
+        lines.extend(f'{name}: "{word}"' for name, word in zip(names, words, strict=True))
+    return "\n".join(lines) + "\n", spellings
+
+
 @functools.cache
 def _parser() -> Lark:
-    grammar = resource_path("grammar", GRAMMAR_FILE).read_text(encoding="utf-8")
+    grammar, spellings = _grammar()
     options: dict[str, Any] = {}
     cache = cache_directory()
     if cache is not None:
-        # Building the LALR tables takes ~100 ms; Lark keeps them in this file,
+        # Building the LALR tables takes ~200 ms; Lark keeps them in this file,
         # named by the grammar, Lark and Python versions, and checks them on load.
         key = hashlib.sha256(
             f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
@@ -115,30 +197,117 @@ def _parser() -> Lark:
         maybe_placeholders=False,
         **options,
     )
-    _INDENTER.keyword_types = frozenset(_keyword_table(parser))
+    _INDENTER.keyword_types = frozenset(spellings)
+    _INDENTER.spelling_types = {
+        _spelling_terminal(keyword, i): keyword
+        for keyword, words in spellings.items()
+        for i in range(1, len(words))
+    }
     return parser
-
-
-def _keyword_table(parser: Lark) -> dict[str, tuple[str, ...]]:
-    result: dict[str, tuple[str, ...]] = {}
-    for terminal in parser.terminals:
-        pattern = terminal.pattern
-        if pattern.type == "str" and re.fullmatch(r"[^\W\d][\w/-]*", pattern.value):
-            result[terminal.name] = (pattern.value,)
-    return result
 
 
 @functools.cache
 def keywords() -> dict[str, tuple[str, ...]]:
-    """Every keyword terminal of the grammar and its spellings (``{"PER": ("per",)}``)."""
-    return _keyword_table(_parser())
+    """Every keyword of the grammar and its spellings, English first.
+
+    ``{"PER": ("per", "mỗi"), "OF": ("of", "trên", "trong_số", "của"), ...}``:
+    the key is the keyword's token type, the first spelling the English one,
+    the others Vietnamese (the first of them the usual one).
+    """
+    return dict(_grammar()[1])
+
+
+def keyword_spelling(keyword: str, lang: Lang) -> str:
+    """The usual spelling of a keyword (a token type such as ``"PER"``) in ``lang``."""
+    words = _grammar()[1][keyword]
+    return words[0] if lang == "en" else words[1]
+
+
+#: The Vietnamese spelling that reads right after a given keyword, where it
+#: is not the keyword's usual one: ``một trong_số``, ``điểm của``, ``được_chấm bởi``.
+VI_AFTER: dict[tuple[str, str], str] = {
+    ("OF", "ONE"): "trong_số",
+    ("OF", "POINTS"): "của",
+    ("BY", "ASSESSED"): "bởi",
+}
+
+
+def keyword_text(keyword: str, previous: str | None, lang: Lang) -> str:
+    """How ``lang`` writes a keyword after the keyword ``previous`` (a token type, or None)."""
+    if lang == "vi" and previous is not None:
+        special = VI_AFTER.get((keyword, previous))
+        if special is not None:
+            return special
+    return keyword_spelling(keyword, lang)
+
+
+def translate_keywords(text: str, lang: Lang) -> str:
+    """English keywords in ``text`` written in ``lang`` (``one of`` -> ``một trong_số``);
+    every other word and sign is kept."""
+    english = {spellings[0]: keyword for keyword, spellings in _grammar()[1].items()}
+    previous: str | None = None
+    pieces: list[str] = []
+    for piece in re.split(r"([^\W\d][\w/-]*)", text):
+        keyword = english.get(piece)
+        if keyword is None:
+            pieces.append(piece)
+            if piece.strip():
+                previous = None
+            continue
+        pieces.append(keyword_text(keyword, previous, lang))
+        previous = keyword
+    return "".join(pieces)
+
+
+set_keyword_translator(translate_keywords)
+
+
+def keyword_language(text: str) -> Lang:
+    """The language of a rubric's keywords: that of the word that opens it.
+
+    A rubric starts with ``rubric`` or ``bảng_điểm``; when the first word is
+    neither (a file being written), the language most of its keywords are
+    in, and English when there are none or as many of each.
+    """
+    words = _grammar()[1]
+    english = {spelling[0] for spelling in words.values()}
+    vietnamese = {w for spelling in words.values() for w in spelling[1:]}
+    found: list[str] = []
+    for line in text.splitlines():
+        content = _without_labels(strip_comment(line))
+        found.extend(w for w in _WORD.findall(content) if w in english or w in vietnamese)
+    if found and found[0] in words["RUBRIC"]:
+        return "en" if found[0] == words["RUBRIC"][0] else "vi"
+    in_vietnamese = sum(1 for w in found if w in vietnamese)
+    return "vi" if in_vietnamese * 2 > len(found) else "en"
+
+
+_LABEL = re.compile(r'"(?:\\.|[^"\\\n])*"|“[^”\n]*”')
+
+
+def _without_labels(line: str) -> str:
+    return _LABEL.sub(" ", line)
+
+
+def parse_tokens(source: SourceText) -> tuple[Tree[Token], list[Token]]:
+    """Parse like :func:`parse`, and also return every token the parser read,
+    in order: keywords (typed by keyword, whatever their spelling), names,
+    literals, punctuation, and the ``_NL``, ``_INDENT``, ``_DEDENT`` tokens
+    of the line structure.  Comments and spaces are not tokens."""
+    record: list[Token] = []
+    tree = parse(source, record)
+    return tree, record
 
 
 _LOCK = threading.Lock()
 
 
-def parse(source: SourceText) -> Tree[Token]:
-    """Parse a rubric's text into a Lark tree, or raise :class:`RubricSyntaxError`."""
+def parse(source: SourceText, record: list[Token] | None = None) -> Tree[Token]:
+    """Parse a rubric's text into a Lark tree, or raise :class:`RubricSyntaxError`.
+
+    With ``record``, every token the parser reads is appended to it (see
+    :func:`parse_tokens`).
+    """
     _reject_empty(source)
     _reject_tabs(source)
     text = source.text if source.text.endswith("\n") else source.text + "\n"
@@ -146,7 +315,11 @@ def parse(source: SourceText) -> Tree[Token]:
         with _LOCK:
             parser = _parser()
             _INDENTER.text = text
-            return parser.parse(text)
+            _INDENTER.record = record
+            try:
+                return parser.parse(text)
+            finally:
+                _INDENTER.record = None
     except _IndentationError as error:
         line = error.token.end_line or error.token.line or 1
         levels = tuple(str(level) for level in error.levels)
@@ -234,6 +407,7 @@ def _diagnostic(
         hint=hint,
         hint_args=hint_args or {},
         line_text=source.line(line),
+        keyword_lang=keyword_language(source.text),
     )
 
 
@@ -274,19 +448,19 @@ def _describe(source: SourceText, error: UnexpectedInput) -> Diagnostic:
         line,
         column + 1,
         "syntax-eof",
-        {"expected": _Expected(frozenset(error.expected))},
+        {"expected": _Expected.of(source, error.expected)},
     )
 
 
 def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
     token = error.token
-    expected = frozenset(error.accepts or error.expected)
+    expected = _Expected.of(source, error.accepts or error.expected)
     kind = token.type
     if kind == "$END":
         line = max(len(source.lines), 1)
         column = _end_of_content(source, line)
         return _diagnostic(
-            source, line, column, line, column + 1, "syntax-eof", {"expected": _Expected(expected)}
+            source, line, column, line, column + 1, "syntax-eof", {"expected": expected}
         )
     if kind in ("_NL", "_DEDENT"):
         # The line ended too early (or no indented block followed it): point
@@ -294,13 +468,13 @@ def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
         line = token.line or max(len(source.lines), 1)
         column = _end_of_content(source, line)
         first = source.line(line).split(None, 1)[:1]
-        if kind == "_DEDENT" and first and first[0] in _MODIFIERS:
+        if kind == "_DEDENT" and first and first[0] in _modifiers():
             # `requires` or `note` was the last line of a criterion: its
             # scoring rule is what is missing, not a block under this line.
             return _diagnostic(
                 source, line, column, line, column + 1, "syntax-no-scoring", {}, "hint-add-scoring"
             )
-        if kind == "_DEDENT" and "_INDENT" in expected:
+        if kind == "_DEDENT" and "_INDENT" in expected.names:
             return _diagnostic(source, line, column, line, column + 1, "syntax-block-missing", {})
         # The line (or the file) ended with something still open: say what was expected.
         return _diagnostic(
@@ -310,7 +484,7 @@ def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
             line,
             column + 1,
             "syntax-line-ends",
-            {"expected": _Expected(expected)},
+            {"expected": expected},
         )
     if kind == "_INDENT":
         line = token.end_line or token.line or 1
@@ -330,7 +504,7 @@ def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
     following = source.line(line)[column : column + 1]
     if kind == "COMMA" and _between_digits(source, line, column):
         hint = "hint-decimal-point"
-    elif "_ARROW" in expected and (word == ":" or (word == "=" and following == ">")):
+    elif "_ARROW" in expected.names and (word == ":" or (word == "=" and following == ">")):
         hint = "hint-arrow"
         if word == "=":
             word, end_column = "=>", column + 2
@@ -352,19 +526,24 @@ def _unexpected_token(source: SourceText, error: UnexpectedToken) -> Diagnostic:
         line,
         end_column,
         "syntax-unexpected",
-        {"token": word, "expected": _Expected(expected)},
+        {"token": word, "expected": expected},
         hint,
         hint_args,
     )
 
 
-def _keyword_guess(word: str, expected: Iterable[str]) -> str | None:
-    """The expected keyword a misspelt word most likely meant (``critarion``)."""
+def _keyword_guess(word: str, expected: _Expected) -> str | None:
+    """The expected keyword a misspelt word most likely meant (``critarion``, or
+    ``tieu_chi`` for ``tiêu_chí``), in the rubric's keyword language first."""
     if not word or not word[0].isalpha():
         return None
     table = keywords()
-    spellings = [s for name in expected if name in table for s in table[name]]
-    guesses = difflib.get_close_matches(word.lower(), spellings, n=1, cutoff=0.6)
+    names = sorted(name for name in expected.names if name in table)
+    own = 0 if expected.keyword_lang == "en" else 1
+    spellings = [table[n][own] for n in names] + [s for n in names for s in table[n]]
+    guesses = difflib.get_close_matches(
+        word.lower(), list(dict.fromkeys(spellings)), n=1, cutoff=0.6
+    )
     return guesses[0] if guesses and guesses[0] != word else None
 
 
@@ -376,17 +555,29 @@ def _between_digits(source: SourceText, line: int, column: int) -> bool:
 
 
 class _Expected:
-    """The tokens the parser would have accepted, named for people in either language."""
+    """The tokens the parser would have accepted, named for people in either
+    language; keywords are written in the rubric's own keyword language."""
 
-    def __init__(self, names: frozenset[str]) -> None:
+    def __init__(self, names: frozenset[str], keyword_lang: Lang) -> None:
         self.names = names
+        self.keyword_lang = keyword_lang
+
+    @classmethod
+    def of(cls, source: SourceText, names: Iterable[str]) -> _Expected:
+        """What Lark expected, each spelling of a keyword named as the keyword."""
+        spelling_types = _INDENTER.spelling_types
+        found = frozenset(spelling_types.get(name, name) for name in names)
+        return cls(found, keyword_language(source.text))
 
     def localize(self, lang: Lang) -> str:
-        return _expected_words(self.names, lang)
+        return _expected_words(self.names, lang, self.keyword_lang)
 
 
-# Lines that may end a criterion before its scoring rule.
-_MODIFIERS = frozenset({"requires", "note"})
+def _modifiers() -> frozenset[str]:
+    """Lines that may end a criterion before its scoring rule: ``requires``, ``note``."""
+    table = keywords()
+    return frozenset((*table["REQUIRES"], *table["NOTE"]))
+
 
 # Kinds of token named first when listing what was expected: the parts of a
 # line people write most, before the keywords.
@@ -413,7 +604,7 @@ _FIRST: tuple[str, ...] = (
 )
 
 
-def _expected_words(expected: frozenset[str], lang: Lang) -> str:
+def _expected_words(expected: frozenset[str], lang: Lang, keyword_lang: Lang) -> str:
     keyword_names = keywords()
     if "DECIMAL" in expected:
         expected = expected - {"INT"}  # "a number" covers whole numbers
@@ -423,7 +614,7 @@ def _expected_words(expected: frozenset[str], lang: Lang) -> str:
     words: list[str] = []
     for name in ordered:
         if name in keyword_names:
-            words.append(f"'{keyword_names[name][0]}'")
+            words.append(f"'{keyword_spelling(name, keyword_lang)}'")
         elif f"token-{name}" in CATALOG:
             words.append(text_for(f"token-{name}", lang))
         elif name.startswith("__ANON") or name in ("COMMENT", "$END"):

@@ -603,7 +603,8 @@ def _headers(lang: Lang) -> list[str]:
     return [text(f"column-{name}", lang) for name in ("id", "label", "points", "max", "why")]
 
 
-def _totals(result: Result, lang: Lang) -> list[str]:
+def score_lines(result: Result, lang: Lang) -> list[str]:
+    """The standard points, bonus, deduction and total, one line each."""
     header = result.model.header
     lines = [
         text(
@@ -632,6 +633,11 @@ def _totals(result: Result, lang: Lang) -> list[str]:
             )
         )
     lines.append(text("report-total", lang, points=_points(result.total, lang)))
+    return lines
+
+
+def _totals(result: Result, lang: Lang) -> list[str]:
+    lines = score_lines(result, lang)
     if result.missing:
         fields = {f.name: f for f in result.model.fields}
         names = tuple(f"{name} ({fields[name].label})" for name in result.missing)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from tabulate import tabulate
 
@@ -237,18 +237,26 @@ def _ranking_headers(lang: Lang) -> list[str]:
     ]
 
 
-def _notes(result: ContestResult, lang: Lang, bullet: str) -> list[str]:
-    """The paragraphs under the ranking: awards, passed over, not eligible,
-    ties, missing units."""
-    lines: list[str] = []
+class NoteSection(NamedTuple):
+    """One paragraph under the ranking: a heading (None for a lone sentence)
+    and its items."""
+
+    heading: str | None
+    items: tuple[str, ...]
+
+
+def note_sections(result: ContestResult, lang: Lang) -> list[NoteSection]:
+    """The paragraphs under the ranking, in order: awards, units passed over,
+    other units not eligible, ties, units that sent nothing, the note on units
+    not re-inspected (the last two without a heading); empty ones left out."""
+    sections: list[NoteSection] = []
     awarded = result.awarded
-    lines.append(text("contest-awards-head", lang))
+    awards: list[str] = []
     if not awarded:
-        lines.append(f"{bullet}{text('contest-no-awards', lang)}")
+        awards.append(text("contest-no-awards", lang))
     for s in awarded:
-        lines.append(
-            f"{bullet}"
-            + text(
+        awards.append(
+            text(
                 "contest-award-line",
                 lang,
                 award=award_words(s, result, lang),
@@ -261,46 +269,29 @@ def _notes(result: ContestResult, lang: Lang, bullet: str) -> list[str]:
         award = s.award
         last_of_group = not any(o.rank == s.rank for o in awarded[awarded.index(s) + 1 :])
         if award is not None and award.remainder and last_of_group:
-            lines.append(
-                f"{bullet}"
-                + text("contest-remainder", lang, amount=format_money(award.remainder, lang))
+            awards.append(
+                text("contest-remainder", lang, amount=format_money(award.remainder, lang))
             )
+    sections.append(NoteSection(text("contest-awards-head", lang), tuple(awards)))
     passed = result.passed_over()
     if passed:
-        lines.append("")
-        lines.append(text("contest-passed-over-head", lang))
-        for s in passed:
-            lines.append(
-                f"{bullet}"
-                + text(
-                    "contest-unit-line",
-                    lang,
-                    unit=s.contestant.name,
-                    code=s.code,
-                    rank=s.rank,
-                    total=format_number(s.total, lang),
-                )
-                + ": "
-                + no_award_words(s, result, lang)
+        sections.append(
+            NoteSection(
+                text("contest-passed-over-head", lang),
+                tuple(_unit_line(s, lang) + ": " + no_award_words(s, result, lang) for s in passed),
             )
+        )
     others = [s for s in result.standings if not s.eligible and s not in passed]
     if others:
-        lines.append("")
-        lines.append(text("contest-ineligible-head", lang))
-        for s in others:
-            lines.append(
-                f"{bullet}"
-                + text(
-                    "contest-unit-line",
-                    lang,
-                    unit=s.contestant.name,
-                    code=s.code,
-                    rank=s.rank,
-                    total=format_number(s.total, lang),
-                )
-                + ": "
-                + "; ".join(r.text(lang) for r in s.reasons)
+        sections.append(
+            NoteSection(
+                text("contest-ineligible-head", lang),
+                tuple(
+                    _unit_line(s, lang) + ": " + "; ".join(r.text(lang) for r in s.reasons)
+                    for s in others
+                ),
             )
+        )
     tie_lines: list[str] = []
     seen_ranks: set[int] = set()
     for s in result.standings:
@@ -313,26 +304,41 @@ def _notes(result: ContestResult, lang: Lang, bullet: str) -> list[str]:
                 tie_lines.append(text("contest-shared-line", lang, units=units, rank=s.rank))
         elif tie_words(s, result, lang):
             tie_lines.append(f"{s.contestant.name} ({s.code}): {tie_words(s, result, lang)}")
-    if tie_lines:
-        lines.append("")
-        lines.append(text("contest-ties-head", lang))
-        lines.extend(f"{bullet}{line}" for line in tie_lines)
     if any(s.shared for s in result.standings):
-        lines.append(
-            f"{bullet}{text('contest-policy', lang, rule=policy_words(result.policy, lang))}"
-        )
+        tie_lines.append(text("contest-policy", lang, rule=policy_words(result.policy, lang)))
+    if tie_lines:
+        sections.append(NoteSection(text("contest-ties-head", lang), tuple(tie_lines)))
     if result.missing:
-        lines.append("")
-        lines.append(
-            text(
-                "contest-missing",
-                lang,
-                units=tuple(f"{c.name} ({c.code})" for c in result.missing),
-            )
-        )
+        units = tuple(f"{c.name} ({c.code})" for c in result.missing)
+        sections.append(NoteSection(None, (text("contest-missing", lang, units=units),)))
     if any(not s.re_inspected for s in result.standings):
-        lines.append("")
-        lines.append(text("contest-star", lang))
+        sections.append(NoteSection(None, (text("contest-star", lang),)))
+    return sections
+
+
+def _unit_line(standing: Standing, lang: Lang) -> str:
+    return text(
+        "contest-unit-line",
+        lang,
+        unit=standing.contestant.name,
+        code=standing.code,
+        rank=standing.rank,
+        total=format_number(standing.total, lang),
+    )
+
+
+def _notes(result: ContestResult, lang: Lang, bullet: str) -> list[str]:
+    """The paragraphs under the ranking as lines: a blank line between
+    paragraphs, ``bullet`` before each item of a paragraph with a heading."""
+    lines: list[str] = []
+    for number, section in enumerate(note_sections(result, lang)):
+        if number:
+            lines.append("")
+        if section.heading is None:
+            lines.extend(section.items)
+            continue
+        lines.append(section.heading)
+        lines.extend(f"{bullet}{item}" for item in section.items)
     return lines
 
 
@@ -641,6 +647,7 @@ def contest_to_json(result: ContestResult, lang: Lang = "vi") -> str:
 
 
 __all__ = [
+    "NoteSection",
     "award_words",
     "contest_markdown",
     "contest_text",
@@ -649,6 +656,7 @@ __all__ = [
     "eligibility_words",
     "line_reason",
     "no_award_words",
+    "note_sections",
     "policy_words",
     "prize_words",
     "tie_key_words",

@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from lark import Token
+
 from htx_rules import model as m
 from htx_rules.builder import Builder
 from htx_rules.checker import Checker, all_items
@@ -185,13 +187,20 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
         RubricSyntaxError: the text does not follow the language's grammar.
         RubricCompileError: it does, but names, types, maxima or dependencies are wrong.
     """
-    model, source = compile_model(text, name)
+    source, model = compile_model(text, name)
     return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
 
 
-def compile_model(text: str, name: str) -> tuple[m.RubricModel, SourceText]:
-    """Parse, build and check rubric text: the checked model and the source it
-    was read from (normalised to NFC), without compiling an evaluator.
+def compile_model(
+    text: str, name: str = "<string>", *, tokens: list[Token] | None = None
+) -> tuple[SourceText, m.RubricModel]:
+    """The checked rule model of rubric text, without the compiled evaluator.
+
+    Args:
+        text: The rubric.
+        name: The name errors show for it.
+        tokens: If given, every token the parser read is appended to it (see
+            :func:`htx_rules.parser.parse_tokens`).
 
     Raises:
         RubricSyntaxError, RubricCompileError: as :func:`loads`.
@@ -199,7 +208,7 @@ def compile_model(text: str, name: str) -> tuple[m.RubricModel, SourceText]:
     # Vietnamese typed in decomposed Unicode (an accent as a separate mark)
     # reads the same as precomposed text: names, keywords and labels match.
     source = SourceText(name, unicodedata.normalize("NFC", text))
-    tree = parse(source)
+    tree = parse(source, tokens)
     builder = Builder(source)
     built = builder.build(tree, keep_going=True)
     found = builder.diagnostics
@@ -210,14 +219,14 @@ def compile_model(text: str, name: str) -> tuple[m.RubricModel, SourceText]:
     errors = [d for d in checker.diagnostics if d.severity == "error"]
     if found:
         # The deadline line's date was impossible: it is not also missing.
-        if any(d.code == "invalid-date" and _is_deadline_line(d) for d in found):
+        if builder.deadline_invalid:
             errors = [d for d in errors if d.code != "no-deadline"]
         errors = sorted(
             [*found, *errors], key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0)
         )
     if errors:
         raise RubricCompileError(errors)
-    return model, source
+    return source, model
 
 
 #: Problems the builder finds that leave the rest of the model sound, so the
@@ -240,10 +249,6 @@ _LOCAL_PROBLEMS = frozenset(
         "values-without-choice",
     }
 )
-
-
-def _is_deadline_line(diagnostic: Diagnostic) -> bool:
-    return diagnostic.line_text.split("#")[0].split()[:1] == ["deadline"]
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:

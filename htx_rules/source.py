@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import attrs
@@ -97,3 +98,14 @@ def strip_comment(line: str) -> str:
 def display_width(text: str) -> int:
     """Width of ``text`` on a terminal: combining accents take no column."""
     return sum(0 if unicodedata.combining(c) else 1 for c in text)
+
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def label_text(raw: str) -> str:
+    """The text of a quoted label as written in a rubric (``"…"`` with ``\\"`` and
+    ``\\\\`` escapes, or ``“…”`` without escapes), unescaped and in NFC form."""
+    inner = raw[1:-1]
+    text = inner if raw.startswith("“") else _ESCAPE.sub(r"\1", inner)
+    return unicodedata.normalize("NFC", text)

@@ -15,6 +15,8 @@ Three families:
 * :func:`mutated_texts` — a rubric text with a few random edits (characters
   or tokens deleted, duplicated or inserted, lines swapped), for fuzzing the
   compiler.
+* :func:`with_comments` — a rubric text with comments added at random line
+  ends and on lines of their own, at random indentations (for ``fmt``).
 """
 
 from __future__ import annotations
@@ -462,3 +464,31 @@ def mutated_texts(draw: st.DrawFn, texts: st.SearchStrategy[str], max_edits: int
 def mutations_of(text: str, max_edits: int = 3) -> st.SearchStrategy[str]:
     """``text`` after one to ``max_edits`` random edits."""
     return mutated_texts(st.just(text), max_edits)
+
+
+# ---------------------------------------------------------------- comments for the formatter
+
+_COMMENT_ALPHABET = "abcđêôơưạảấỳ ĐHTX0123456789#\"“”'():,.-→(S)(R)"
+
+
+def comment_texts() -> st.SearchStrategy[str]:
+    """The text of a comment: ``#`` and anything but a line break."""
+    return st.text(alphabet=_COMMENT_ALPHABET, max_size=12).map(lambda s: "#" + s)
+
+
+@st.composite
+def with_comments(draw: st.DrawFn, texts: st.SearchStrategy[str]) -> str:
+    """A rubric from ``texts`` with comments added: after some lines, and on
+    lines of their own before some lines, indented by 0 to 9 spaces (or a tab)."""
+    lines = draw(texts).split("\n")
+    result: list[str] = []
+    for line in lines:
+        if draw(st.integers(0, 5)) == 0:
+            indent = draw(st.sampled_from(["", " ", "  ", "    ", "      ", "         ", "\t"]))
+            result.append(indent + draw(comment_texts()))
+        ending = ""
+        if draw(st.integers(0, 3)) == 0:
+            spaces = " " * draw(st.integers(0 if not line.strip() else 1, 4))
+            ending = spaces + draw(comment_texts())
+        result.append(line + ending)
+    return "\n".join(result)

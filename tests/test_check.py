@@ -380,6 +380,16 @@ class TestEveryWarning:
                     assert "thu.rules:" in drawn
                     assert ("gợi ý: " if lang == "vi" else "hint: ") in drawn
 
+    def test_keywords_are_named_in_the_rubrics_language(self) -> None:
+        """A rubric in Vietnamese keywords is told about 'tối đa 6', not 'at most 6'."""
+        text = rubric('criterion I.1 "Hội nghị" max 3\n  0.5 per n, at most 6', maximum="3")
+        vietnamese = htx_rules.format_rubric(text, keywords="vi")
+        (english,) = found(check(text), "cap-never-binds")
+        (translated,) = found(check(vietnamese), "cap-never-binds")
+        assert "'at most 6'" in english.message("vi")
+        assert "'tối đa 6'" in translated.message("vi")
+        assert "'tối đa 6'" in translated.message("en")
+
     def test_a_rubric_with_no_step_is_not_checked_against_one(self) -> None:
         """Without ``step`` in the header, points are not checked against a step."""
         report = check(rubric('criterion I.1 "Tin bài" max 2\n  0.1 per k', maximum="2"))
@@ -552,6 +562,18 @@ class TestShippedRubric:
             scoring = items[str(note.args["id"])].scoring
             assert scoring is not None
             assert note.span == scoring.span
+
+    def test_the_rubric_in_vietnamese_keywords_gets_the_same_report(
+        self, report: CheckReport
+    ) -> None:
+        """rubrics/2021.vi.rules, the same rubric in Vietnamese keywords: the same codes
+        with the same arguments."""
+        vietnamese = check_file(ROOT / "rubrics" / "2021.vi.rules")
+
+        def summary(r: CheckReport) -> list[tuple[str, str, str]]:
+            return [(d.code, d.severity, d.message("en")) for d in r.diagnostics]
+
+        assert summary(vietnamese) == summary(report)
 
     def test_the_documented_output_is_what_check_prints(self, report: CheckReport) -> None:
         """docs/check.md quotes the summary line of the 2021 rubric."""

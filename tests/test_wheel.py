@@ -1,4 +1,5 @@
-"""The wheel carries the grammar and the shipped rubric: htx_rules works installed.
+"""The wheel carries the grammar, the shipped rubric and the HTML report's templates:
+htx_rules works installed.
 
 The wheel is built without network (``--no-build-isolation`` uses the hatchling
 of the dev dependency group), installed with its dependencies from uv's cache
@@ -99,12 +100,20 @@ class TestWheelContents:
     """What the wheel file holds."""
 
     def test_wheel_holds_grammar_and_rubric(self, installed: Installed) -> None:
-        """The grammar and the 2021 rubric are inside the package, byte for byte."""
+        """The grammar and the 2021 rubric (and its Vietnamese-keyword twin) are
+        inside the package, byte for byte."""
         with zipfile.ZipFile(installed.wheel) as wheel:
             names = set(wheel.namelist())
             assert "htx_rules/grammar/rubric.lark" in names
             assert "htx_rules/rubrics/2021.rules" in names
+            assert "htx_rules/rubrics/2021.vi.rules" in names
             assert "htx_rules/py.typed" in names
+            templates = sorted((ROOT / "htx_rules" / "templates").iterdir())
+            assert templates, "htx_rules/templates/ is empty"
+            for template in templates:
+                name = f"htx_rules/templates/{template.name}"
+                assert name in names, name
+                assert wheel.read(name) == template.read_bytes(), name
             assert (
                 wheel.read("htx_rules/rubrics/2021.rules")
                 == (ROOT / "rubrics" / "2021.rules").read_bytes()
@@ -145,6 +154,7 @@ PROBE = textwrap.dedent(
         "grammar": str(grammar_path),
         "rubric_id": rubric.id,
         "total": str(result.total),
+        "html": htx_rules.result_html(result, "en"),
         "sys_path": sys.path,
     }))
     """
@@ -168,6 +178,9 @@ class TestInstalledWheel:
         assert str(ROOT) not in probe["sys_path"]
         assert probe["rubric_id"] == "thi_dua_kttt_htx_2021"
         assert Decimal(probe["total"]) == 88
+        # The report's templates are found inside the installed package.
+        assert probe["html"].startswith("<!DOCTYPE html>")
+        assert "Unit: 934 H. Phụng Hiệp" in probe["html"]
 
     def test_console_script_scores_an_example(self, installed: Installed) -> None:
         """The venv's ``htx-rules score`` scores a copied example with the shipped rubric."""
