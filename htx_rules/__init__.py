@@ -24,6 +24,11 @@ Run a whole contest — self-scores, re-inspection, eligibility, ranking, awards
     print(htx_rules.contest_text(contest))
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from htx_rules._version import __version__
 from htx_rules.contest import (
     Award,
@@ -62,10 +67,40 @@ from htx_rules.rubric import Rubric, load, load_bytes, loads
 from htx_rules.source import Span
 from htx_rules.submissions import parse_submission, read_submissions, run_contest_from
 
+if TYPE_CHECKING:
+    from htx_rules.diff import Change, RubricDiff, diff_rubrics
+    from htx_rules.diffreport import diff_markdown, diff_text, diff_to_dict, diff_to_json
+    from htx_rules.rescoring import Rescoring, rescore
+
+# The comparison of two rubrics is imported when first used: scoring and the
+# contest, what most runs do, do not pay for it at start-up.
+_LATER = {
+    "Change": "htx_rules.diff",
+    "RubricDiff": "htx_rules.diff",
+    "diff_rubrics": "htx_rules.diff",
+    "diff_markdown": "htx_rules.diffreport",
+    "diff_text": "htx_rules.diffreport",
+    "diff_to_dict": "htx_rules.diffreport",
+    "diff_to_json": "htx_rules.diffreport",
+    "Rescoring": "htx_rules.rescoring",
+    "rescore": "htx_rules.rescoring",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module 'htx_rules' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "Adjustment",
     "Assessment",
     "Award",
+    "Change",
     "CheckReport",
     "ContestError",
     "ContestResult",
@@ -77,9 +112,11 @@ __all__ = [
     "HtxRulesError",
     "Reason",
     "ReconciliationLine",
+    "Rescoring",
     "Result",
     "Rubric",
     "RubricCompileError",
+    "RubricDiff",
     "RubricError",
     "RubricSyntaxError",
     "Span",
@@ -98,6 +135,11 @@ __all__ = [
     "contest_text",
     "contest_to_dict",
     "contest_to_json",
+    "diff_markdown",
+    "diff_rubrics",
+    "diff_text",
+    "diff_to_dict",
+    "diff_to_json",
     "format_rubric",
     "load",
     "load_bytes",
@@ -106,6 +148,7 @@ __all__ = [
     "parse_evidence_toml",
     "parse_submission",
     "read_submissions",
+    "rescore",
     "result_html",
     "run_contest",
     "run_contest_from",

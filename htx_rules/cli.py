@@ -7,7 +7,8 @@ Exit codes (also in ``docs/cli.md``):
   ``fmt --check``: a file is not formatted;
 * 2 — bad rubric;
 * 3 — bad command line, or a file or folder that cannot be read or written;
-* 4 — ``verify``: the result does not follow from the rubric and evidence given.
+* 4 — ``verify``: the result does not follow from the rubric and evidence given;
+  ``diff --exit-code``: the two rubrics differ.
 
 ``check`` has its own meaning for 0, 1 and 2: no warning, warnings only, errors.
 """
@@ -207,6 +208,38 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
+    diff = commands.add_parser(
+        "diff",
+        help="so sánh hai bảng điểm / compare two rubrics",
+        description="So sánh hai bảng điểm (ví dụ 2021 với dự thảo 2022): tiêu chí thêm, bỏ, "
+        "đổi mã, chuyển chỗ, đổi nhãn; điểm tối đa, ngưỡng, điểm mỗi đơn vị, mức trần, điểm "
+        "cộng, điểm trừ, giải thưởng và ngày tháng. Với --evidence: chấm lại minh chứng theo "
+        "cả hai bảng điểm và phân tích chênh lệch theo từng thay đổi. Compare two rubrics; "
+        "with --evidence, re-score the evidence under both and attribute each unit's change "
+        "in total to the individual changes.",
+    )
+    diff.add_argument("old", help="bảng điểm cũ / the old rubric (.rules)")
+    diff.add_argument("new", help="bảng điểm mới / the new rubric (.rules)")
+    diff.add_argument(
+        "--evidence",
+        help="thư mục hồ sơ (hoặc tệp) viết cho bảng điểm cũ / a folder of submissions (or "
+        "one file, or an Excel workbook) written for the old rubric",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("text", "md", "json"),
+        default="text",
+        help="định dạng kết quả / output format (default: text)",
+    )
+    diff.add_argument("--out", help="ghi kết quả vào tệp / write to this file")
+    diff.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
+    diff.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="thoát với mã 4 nếu hai bảng điểm khác nhau / exit with 4 when the rubrics differ",
+    )
     return parser
 
 
@@ -230,6 +263,7 @@ def main(
         "verify": _verify,
         "check": _check,
         "fmt": _fmt,
+        "diff": _diff,
     }[args.command]
     try:
         return run(args, lang, out, err)
@@ -441,6 +475,33 @@ def _replace(file: Path, content: bytes, lang: Lang) -> None:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
         raise _UsageError(_cannot_write(str(file), error, lang)) from None
+
+
+def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    # Imported here, like openpyxl: the other commands do not need them.
+    from htx_rules.diff import diff_rubrics  # noqa: PLC0415
+    from htx_rules.diffreport import diff_markdown, diff_text, diff_to_json  # noqa: PLC0415
+    from htx_rules.rescoring import rescore  # noqa: PLC0415
+
+    old = _load_rubric(args.old, lang)
+    new = _load_rubric(args.new, lang)
+    changes = diff_rubrics(old, new)
+    rescoring = None
+    if args.evidence is not None:
+        source = Path(args.evidence)
+        if not source.exists():
+            raise _UsageError(_cannot_read(args.evidence, None, lang))
+        try:
+            submissions = read_submissions(source, old)
+            rescoring = rescore(old, new, submissions, changes, source=args.evidence)
+        except ContestError as error:
+            print(error.render(lang), file=err)
+            return EXIT_EVIDENCE
+        except OSError as error:
+            raise _UsageError(_cannot_read(error.filename or args.evidence, error, lang)) from None
+    render = {"text": diff_text, "md": diff_markdown, "json": diff_to_json}[args.format]
+    _write_text(render(changes, rescoring, lang), args.out, out, lang)
+    return EXIT_MISMATCH if args.exit_code and changes else EXIT_OK
 
 
 def _read_json(path: str, lang: Lang) -> Any:

@@ -1201,6 +1201,332 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{path}: tài liệu có mục này nhưng tính lại không có (ghi {recorded})",
         "{path}: in the document but not re-derived (it says {recorded})",
     ),
+    # ------------------------------------------------------------ diff: what changed
+    "diff-nothing": ("không có", "none"),
+    "diff-estimated": (" (số liệu ước đến {date})", " (estimated to {date})"),
+    "diff-from": ("từ {value}", "from {value}"),
+    "diff-to": ("đến {value}", "to {value}"),
+    "diff-rounding-value": ("{places} chữ số thập phân, {mode}", "{places} decimals, {mode}"),
+    "diff-policy-split": (
+        "đồng hạng, chia đều tiền thưởng (split)",
+        "a shared place, prizes split equally (split)",
+    ),
+    "diff-policy-each": (
+        "đồng hạng, mỗi đơn vị nhận trọn giải (each)",
+        "a shared place, each unit receives the full award (each)",
+    ),
+    "diff-policy-council": (
+        "Hội đồng Thi đua - Khen thưởng quyết định (council)",
+        "the Emulation and Commendation Council decides (council)",
+    ),
+    "diff-policy-none": ("không quy định", "not stated"),
+    "diff-in-part": ("phần {id}", "part {id}"),
+    "diff-in-item": ("tiêu chí {id}", "criterion {id}"),
+    "diff-section-bonus": ("điểm cộng", "bonus points"),
+    "diff-section-deduction": ("điểm trừ", "deduction points"),
+    "diff-place": ("giải {id}", "place {id}"),
+    "diff-noun-criterion": ("tiêu chí", "criterion"),
+    "diff-noun-rule": ("quy tắc", "rule"),
+    "diff-band-otherwise": ("còn lại (otherwise)", "otherwise"),
+    "diff-sub-criteria": ("cộng điểm các tiêu chí con", "the sum of its sub-criteria"),
+    "diff-header-id": ("mã bảng điểm: {old} → {new}", "rubric id: {old} → {new}"),
+    "diff-header-title": ("tên bảng điểm: {old} → {new}", "title: {old} → {new}"),
+    "diff-header-year": ("năm thi đua: {old} → {new}", "year: {old} → {new}"),
+    "diff-header-scored": ("đối tượng thi đua: {old} → {new}", "who is scored: {old} → {new}"),
+    "diff-header-total": ("tổng điểm chuẩn: {old} → {new}", "standard points: {old} → {new}"),
+    "diff-header-period": ("thời gian thi đua: {old} → {new}", "period: {old} → {new}"),
+    "diff-header-deadline": ("hạn gửi báo cáo: {old} → {new}", "deadline: {old} → {new}"),
+    "diff-header-language": (
+        "ngôn ngữ của nhãn: {old} → {new}",
+        "language of the labels: {old} → {new}",
+    ),
+    "diff-header-rounding": ("quy tắc làm tròn: {old} → {new}", "rounding: {old} → {new}"),
+    "diff-header-step": ("bước điểm (step): {old} → {new}", "points step: {old} → {new}"),
+    "diff-attribute": ("{attribute}: {old} → {new}", "{attribute}: {old} → {new}"),
+    "diff-contestant-added": ("thêm đơn vị «{label}»", "unit added: «{label}»"),
+    "diff-contestant-removed": ("bỏ đơn vị «{label}»", "unit removed: «{label}»"),
+    "diff-contestant-name": ("tên đơn vị {old} → {new}", "name {old} → {new}"),
+    "diff-field-added": (
+        "thêm trường minh chứng «{label}», kiểu {type}",
+        "new evidence field «{label}», of type {type}",
+    ),
+    "diff-field-removed": (
+        "bỏ trường minh chứng «{label}», kiểu {type}",
+        "evidence field removed: «{label}», of type {type}",
+    ),
+    "diff-field-type": ("kiểu dữ liệu {old} → {new}", "type {old} → {new}"),
+    "diff-field-label": ("nhãn {old} → {new}", "label {old} → {new}"),
+    "diff-field-bounds": ("giới hạn giá trị: {old} → {new}", "allowed values: {old} → {new}"),
+    "diff-field-choices": ("các giá trị lựa chọn: {old} → {new}", "choices: {old} → {new}"),
+    "diff-field-unit": ("đơn vị tính {old} → {new}", "unit {old} → {new}"),
+    "diff-part-added": (
+        "thêm phần «{label}», tối đa {new} điểm",
+        "new part «{label}», worth {new}",
+    ),
+    "diff-part-removed": (
+        "bỏ phần «{label}» (tối đa {old} điểm)",
+        "part removed: «{label}» (worth {old})",
+    ),
+    "diff-part-id": ("đổi mã phần {old} → {new}", "part renumbered {old} → {new}"),
+    "diff-part-label": ("tên phần {old} → {new}", "label {old} → {new}"),
+    "diff-part-max": ("điểm tối đa {old} → {new}", "maximum {old} → {new}"),
+    "diff-section-bonus-added": (
+        "thêm phần điểm cộng «{label}», tối đa {new} điểm",
+        "new bonus section «{label}», capped at {new}",
+    ),
+    "diff-section-deduction-added": (
+        "thêm phần điểm trừ «{label}», tối đa {new} điểm",
+        "new deduction section «{label}», capped at {new}",
+    ),
+    "diff-section-bonus-removed": (
+        "bỏ phần điểm cộng «{label}» (tối đa {old} điểm)",
+        "bonus section removed: «{label}» (capped at {old})",
+    ),
+    "diff-section-deduction-removed": (
+        "bỏ phần điểm trừ «{label}» (tối đa {old} điểm)",
+        "deduction section removed: «{label}» (capped at {old})",
+    ),
+    "diff-section-label": ("tên phần {old} → {new}", "label {old} → {new}"),
+    "diff-section-max-bonus": (
+        "tổng điểm cộng tối đa {old} → {new}",
+        "bonus capped at {old} → {new}",
+    ),
+    "diff-section-max-deduction": (
+        "tổng điểm trừ tối đa {old} → {new}",
+        "deduction capped at {old} → {new}",
+    ),
+    "diff-item-added": (
+        "thêm {noun} «{label}», tối đa {max} điểm{how}",
+        "new {noun} «{label}», worth {max}{how}",
+    ),
+    "diff-item-removed": (
+        "bỏ {noun} «{label}» (tối đa {max} điểm)",
+        "{noun} removed: «{label}» (worth {max})",
+    ),
+    "diff-item-id": ("đổi mã {old} → {new}", "renumbered {old} → {new}"),
+    "diff-item-moved": ("chuyển từ {old} sang {new}", "moved from {old} to {new}"),
+    "diff-item-label": ("nhãn {old} → {new}", "label {old} → {new}"),
+    "diff-item-max": ("điểm tối đa {old} → {new}", "maximum {old} → {new}"),
+    "diff-item-requires": (
+        "chỉ tính khi các mục này có điểm (requires): {old} → {new}",
+        "counts only if these scored (requires): {old} → {new}",
+    ),
+    "diff-item-note": ("ghi chú {old} → {new}", "note {old} → {new}"),
+    "diff-scoring": ("cách chấm: {old} → {new}", "scoring: {old} → {new}"),
+    "diff-formula": ("công thức: {old} → {new}", "formula: {old} → {new}"),
+    "diff-condition": ("điều kiện: {old} → {new}", "condition: {old} → {new}"),
+    "diff-condition-points": (
+        "điểm khi đạt điều kiện: {old} → {new}",
+        "points when the condition holds: {old} → {new}",
+    ),
+    "diff-otherwise-points": (
+        "điểm khi không đạt điều kiện: {old} → {new}",
+        "points otherwise: {old} → {new}",
+    ),
+    "diff-base": (
+        "điểm gốc (trước khi trừ): {old} → {new}",
+        "base points (before what is taken off): {old} → {new}",
+    ),
+    "diff-rate": ("điểm cho mỗi đơn vị: {old} → {new}", "points per unit: {old} → {new}"),
+    "diff-units": ("số đơn vị tính điểm: {old} → {new}", "units counted: {old} → {new}"),
+    "diff-cap": ("mức tối đa (at most): {old} → {new}", "cap (at most): {old} → {new}"),
+    "diff-subject": ("đại lượng xét mức: {old} → {new}", "quantity banded: {old} → {new}"),
+    "diff-arms": ("các mức: {old} → {new}", "bands: {old} → {new}"),
+    "diff-threshold": (
+        "ngưỡng {old} → {new} (mức {points} điểm)",
+        "threshold {old} → {new} (the {points}-point band)",
+    ),
+    "diff-case-condition": ("trường hợp {number}: {old} → {new}", "case {number}: {old} → {new}"),
+    "diff-band-points": ("mức {band}: {old} → {new} điểm", "band {band}: {old} → {new} points"),
+    "diff-target-actual": (
+        "kết quả so với chỉ tiêu: {old} → {new}",
+        "achievement: {old} → {new}",
+    ),
+    "diff-target-target": ("chỉ tiêu: {old} → {new}", "target: {old} → {new}"),
+    "diff-target-mode": (
+        "cách tính theo chỉ tiêu: {old} → {new}",
+        "target mode: {old} → {new}",
+    ),
+    "diff-zero-target": (
+        "điểm khi chỉ tiêu bằng 0: {old} → {new}",
+        "points for a zero target: {old} → {new}",
+    ),
+    "diff-guidance": ("hướng dẫn chấm: {old} → {new}", "reviewer's guidance: {old} → {new}"),
+    "diff-document-added": (
+        "thêm tài liệu vào hồ sơ: «{label}»",
+        "new dossier document: «{label}»",
+    ),
+    "diff-document-removed": (
+        "bỏ tài liệu khỏi hồ sơ: «{label}»",
+        "dossier document removed: «{label}»",
+    ),
+    "diff-document-label": ("tên tài liệu {old} → {new}", "label {old} → {new}"),
+    "diff-awards-added": ("thêm phần khen thưởng (awards)", "awards section added"),
+    "diff-awards-removed": ("bỏ phần khen thưởng (awards)", "awards section removed"),
+    "diff-awards-minimum": (
+        "điểm tối thiểu để được xét giải: {old} → {new}",
+        "minimum total for an award: {old} → {new}",
+    ),
+    "diff-awards-ties": (
+        "thứ tự xét khi bằng điểm: {old} → {new}",
+        "tie-break order: {old} → {new}",
+    ),
+    "diff-awards-still-tied": (
+        "khi vẫn bằng điểm: {old} → {new}",
+        "when still tied: {old} → {new}",
+    ),
+    "diff-place-added": ("thêm giải «{label}», {new}", "new place «{label}», {new}"),
+    "diff-place-removed": ("bỏ giải «{label}» ({old})", "place removed: «{label}» ({old})"),
+    "diff-place-label": ("tên giải {old} → {new}", "name {old} → {new}"),
+    "diff-place-prize": ("tiền thưởng {old} → {new}", "prize {old} → {new}"),
+    "diff-eligibility-added": (
+        "thêm điều kiện xét giải «{label}»: {new}",
+        "new award condition «{label}»: {new}",
+    ),
+    "diff-eligibility-removed": (
+        "bỏ điều kiện xét giải «{label}»: {old}",
+        "award condition removed: «{label}»: {old}",
+    ),
+    "diff-eligibility-condition": (
+        "điều kiện xét giải «{label}»: {old} → {new}",
+        "award condition «{label}»: {old} → {new}",
+    ),
+    "diff-eligibility-reason": (
+        "điều kiện xét giải {condition}: lý do {old} → {new}",
+        "award condition {condition}: reason {old} → {new}",
+    ),
+    "diff-group": (
+        "áp dụng cùng nhau vì cùng liên quan đến {what}: áp dụng riêng từng thay đổi thì "
+        "bảng điểm ở giữa không hợp lệ",
+        "applied together because they share {what}: applied one at a time, the rubric in "
+        "between would not be valid",
+    ),
+    "diff-symbol-field": ("trường minh chứng {name}", "the evidence field {name}"),
+    "diff-symbol-item": ("mã {name}", "the id {name}"),
+    "diff-symbol-part": ("phần {name}", "part {name}"),
+    "diff-symbol-choice": (
+        "giá trị {name} của trường {field}",
+        "the value {name} of the field {field}",
+    ),
+    "diff-symbol-deadline": ("hạn gửi báo cáo", "the deadline"),
+    "diff-symbol-dossier": ("hồ sơ khen thưởng", "the award dossier"),
+    "diff-symbol-shape": ("cấu trúc của tiêu chí {name}", "the structure of criterion {name}"),
+    "diff-symbol-checker": (
+        "một kiểm tra của trình biên dịch ({name})",
+        "a check of the compiler ({name})",
+    ),
+    "diff-symbol-awards": ("phần khen thưởng", "the awards section"),
+    # ------------------------------------------------------------ diff: the report
+    "diff-title": ("SO SÁNH BẢNG ĐIỂM", "RUBRIC COMPARISON"),
+    "diff-old": ("Cũ: {id} (năm {year}), tệp {file}", "Old: {id} ({year}), file {file}"),
+    "diff-new": ("Mới: {id} (năm {year}), tệp {file}", "New: {id} ({year}), file {file}"),
+    "diff-count": ("{count} thay đổi", "{count} change(s)"),
+    "diff-same": (
+        "Hai bảng điểm có cùng nội dung: không có thay đổi nào",
+        "The two rubrics say the same: no changes",
+    ),
+    "diff-heading-header": ("Phần đầu", "Header"),
+    "diff-heading-contestants": ("Đơn vị thi đua", "Contestants"),
+    "diff-heading-evidence": ("Minh chứng", "Evidence fields"),
+    "diff-heading-part": ("Phần {id} — {label}", "Part {id} — {label}"),
+    "diff-heading-bonus": ("Điểm cộng", "Bonus"),
+    "diff-heading-deduction": ("Điểm trừ", "Deduction"),
+    "diff-heading-dossier": ("Hồ sơ đề nghị khen thưởng", "Award dossier"),
+    "diff-heading-awards": ("Khen thưởng", "Awards"),
+    "diff-rescore-title": (
+        "CHẤM LẠI MINH CHỨNG {source} THEO HAI BẢNG ĐIỂM",
+        "THE EVIDENCE IN {source} RE-SCORED UNDER BOTH RUBRICS",
+    ),
+    "diff-rescore-basis": (
+        "Tổng điểm là điểm sau phúc tra (số liệu không phúc tra giữ như báo cáo); xếp hạng và "
+        "xét giải theo quy định của từng bảng điểm.",
+        "Totals are verified totals (values not re-inspected as reported); ranks and awards "
+        "follow each rubric's own rules.",
+    ),
+    "diff-col-code": ("Mã", "Code"),
+    "diff-col-unit": ("Đơn vị", "Unit"),
+    "diff-col-total": ("Tổng điểm cũ → mới", "Total old → new"),
+    "diff-col-change": ("Chênh lệch", "Change"),
+    "diff-col-rank": ("Hạng cũ → mới", "Rank old → new"),
+    "diff-col-award": ("Giải cũ → mới", "Award old → new"),
+    "diff-col-prize": ("Tiền thưởng cũ → mới", "Prize old → new"),
+    "diff-lines": ("(dòng {old} → {new})", "(line {old} → {new})"),
+    "diff-notes-head": ("Lưu ý:", "Notes:"),
+    "diff-note-new-field": (
+        "minh chứng cũ không có trường mới {field} «{label}» ở {count} đơn vị: tính là thiếu "
+        "(quy tắc cần nó được 0 điểm)",
+        "the old evidence of {count} unit(s) lacks the new field {field} «{label}»: counted as "
+        "missing (the rules that need it score 0)",
+    ),
+    "diff-note-dropped-field": (
+        "trường {field} không có trong bảng điểm {side}: giá trị của nó trong minh chứng được "
+        "bỏ qua",
+        "the field {field} is not in the {side} rubric: its values in the evidence are left aside",
+    ),
+    "diff-note-invalid-value": (
+        "{unit} ({code}): giá trị {value} của {field} không hợp lệ theo bảng điểm {side}, tính "
+        "là thiếu: {reason}",
+        "{unit} ({code}): the value {value} of {field} is not valid under the {side} rubric, "
+        "counted as missing: {reason}",
+    ),
+    "diff-note-unlisted": (
+        "{unit} ({code}) không có trong danh sách đơn vị của bảng điểm {side}: không chấm theo "
+        "bảng điểm đó",
+        "{unit} ({code}) is not a contestant of the {side} rubric: not scored under it",
+    ),
+    "diff-note-assessment-moved": (
+        "đánh giá của người chấm cho {old} được dùng cho {new} (tiêu chí đổi mã)",
+        "the reviewers' assessments of {old} are used for {new} (the criterion was renumbered)",
+    ),
+    "diff-note-assessment-dropped": (
+        "đánh giá của người chấm cho {id} không dùng ở bảng điểm {side}: không có tiêu chí này "
+        "hoặc tiêu chí không còn do người chấm đánh giá",
+        "the reviewers' assessments of {id} are not used under the {side} rubric: it has no "
+        "such criterion, or one a reviewer does not assess",
+    ),
+    "diff-note-unassessed": (
+        "{id} là tiêu chí do người chấm đánh giá ở bảng điểm mới nhưng minh chứng cũ không có "
+        "đánh giá: tính 0 điểm",
+        "{id} is assessed by a reviewer under the new rubric but the old evidence holds no "
+        "assessment: scored 0",
+    ),
+    "diff-note-deadline": (
+        "hạn gửi báo cáo đổi từ {old} sang {new}: các ngày trong minh chứng cũ được so với hạn "
+        "của từng bảng điểm",
+        "the deadline moves from {old} to {new}: the dates in the old evidence are compared "
+        "with each rubric's deadline",
+    ),
+    "diff-side-old": ("cũ", "old"),
+    "diff-side-new": ("mới", "new"),
+    "diff-attribution-title": (
+        "Chênh lệch tổng điểm của từng đơn vị, theo từng thay đổi",
+        "Each unit's change in total, change by change",
+    ),
+    "diff-attribution-rule": (
+        "Các thay đổi được áp dụng lần lượt vào bảng điểm cũ, theo thứ tự liệt kê ở trên; phần "
+        "của mỗi bước là tổng điểm sau bước đó trừ tổng điểm trước bước đó, nên các phần cộng "
+        "lại đúng bằng chênh lệch của đơn vị. Bước không làm đổi điểm của đơn vị nào không được "
+        "liệt kê.",
+        "The changes are applied to the old rubric one at a time, in the order listed above; "
+        "each step's share is the total after it minus the total before it, so the shares add "
+        "up exactly to the unit's change. Steps that change no unit's points are not listed.",
+    ),
+    "diff-steps-head": ("Các bước làm đổi điểm:", "Steps that change points:"),
+    "diff-step": ("Bước {number}: {changes}", "Step {number}: {changes}"),
+    "diff-step-short": ("bước {number}", "step {number}"),
+    "diff-unit-change": (
+        "{unit} ({code}): {old} → {new} ({change})",
+        "{unit} ({code}): {old} → {new} ({change})",
+    ),
+    "diff-unit-same": (
+        "{unit} ({code}): {old} → {new} (không đổi)",
+        "{unit} ({code}): {old} → {new} (unchanged)",
+    ),
+    "diff-unit-one-side": (
+        "{unit} ({code}): chỉ chấm được theo bảng điểm {side}",
+        "{unit} ({code}): scored under the {side} rubric only",
+    ),
+    "diff-other-steps": ("các bước khác: 0", "every other step: 0"),
     # ------------------------------------------------------------ explanations and reports
     "value-long-number": ("một số có khoảng {digits} chữ số", "a number of about {digits} digits"),
     "value-missing": ("(thiếu)", "(missing)"),
