@@ -22,6 +22,12 @@ Run a whole contest — self-scores, re-inspection, eligibility, ranking, awards
 
     contest = htx_rules.run_contest(rubric, htx_rules.read_submissions("examples/2021", rubric))
     print(htx_rules.contest_text(contest))
+
+Test a rubric with the cases its authors wrote beside it (``rubrics/2021.tests``)::
+
+    tests = htx_rules.parse_rubric_tests(text, rubric, "rubrics/2021.tests")
+    outcome = htx_rules.run_rubric_tests(rubric, tests, coverage=True, mutate=True)
+    print(htx_rules.rubric_tests_text(outcome))
 """
 
 from __future__ import annotations
@@ -61,11 +67,28 @@ from htx_rules.lint import (
     check_to_dict,
     check_to_json,
 )
+from htx_rules.mutation import Mutant, generate_mutants
 from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
 from htx_rules.rubric import Rubric, load, load_bytes, loads
+from htx_rules.rubric_tests import (
+    Branch,
+    CaseOutcome,
+    Coverage,
+    Expectation,
+    ExpectationFailure,
+    MutantOutcome,
+    MutationReport,
+    RubricCase,
+    RubricTestResult,
+    RubricTests,
+    RubricTestsError,
+    parse_rubric_tests,
+    run_rubric_tests,
+)
 from htx_rules.source import Span
 from htx_rules.submissions import parse_submission, read_submissions, run_contest_from
+from htx_rules.tests_report import rubric_tests_document, rubric_tests_text
 
 if TYPE_CHECKING:
     from htx_rules.diff import Change, RubricDiff, diff_rubrics
@@ -100,25 +123,37 @@ __all__ = [
     "Adjustment",
     "Assessment",
     "Award",
+    "Branch",
+    "CaseOutcome",
     "Change",
     "CheckReport",
     "ContestError",
     "ContestResult",
+    "Coverage",
     "Decision",
     "Diagnostic",
     "EvidenceDocument",
     "EvidenceError",
     "EvidenceProblem",
+    "Expectation",
+    "ExpectationFailure",
     "HtxRulesError",
+    "Mutant",
+    "MutantOutcome",
+    "MutationReport",
     "Reason",
     "ReconciliationLine",
     "Rescoring",
     "Result",
     "Rubric",
+    "RubricCase",
     "RubricCompileError",
     "RubricDiff",
     "RubricError",
     "RubricSyntaxError",
+    "RubricTestResult",
+    "RubricTests",
+    "RubricTestsError",
     "Span",
     "Standing",
     "Submission",
@@ -141,15 +176,20 @@ __all__ = [
     "diff_to_dict",
     "diff_to_json",
     "format_rubric",
+    "generate_mutants",
     "load",
     "load_bytes",
     "loads",
     "parse_evidence_json",
     "parse_evidence_toml",
+    "parse_rubric_tests",
     "parse_submission",
     "read_submissions",
     "rescore",
     "result_html",
+    "rubric_tests_document",
+    "rubric_tests_text",
     "run_contest",
     "run_contest_from",
+    "run_rubric_tests",
 ]

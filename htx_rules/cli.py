@@ -40,7 +40,14 @@ from htx_rules.render import markdown_report, result_to_json, results_to_json, s
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load, load_bytes
+from htx_rules.rubric_tests import (
+    RubricTestResult,
+    RubricTestsError,
+    parse_rubric_tests,
+    run_rubric_tests,
+)
 from htx_rules.submissions import read_submissions, run_contest_from
+from htx_rules.tests_report import rubric_tests_document, rubric_tests_text
 from htx_rules.verify import recorded_rubric, verify_contest, verify_results
 
 EXIT_OK: Final = 0
@@ -208,6 +215,49 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
+    test = commands.add_parser(
+        "test",
+        help="chạy các ca kiểm thử của bảng điểm / run a rubric's test cases",
+        description="Chạy các ca kiểm thử trong tệp .tests bên cạnh bảng điểm (2021.rules → "
+        "2021.tests): so điểm kỳ vọng với điểm thực tế; đo độ phủ nhánh; kiểm thử đột biến. "
+        "Run the cases of the .tests file beside a rubric: expected against actual points; "
+        "branch coverage; mutation testing.",
+    )
+    test.add_argument(
+        "rubric",
+        help="tệp bảng điểm .rules, hoặc thư mục / a .rules file, or a folder of them",
+    )
+    test.add_argument(
+        "--tests",
+        metavar="FILE",
+        help="tệp kiểm thử khác với tệp .tests bên cạnh (chỉ với một bảng điểm) / a tests "
+        "file other than the .tests beside the rubric (one rubric only)",
+    )
+    test.add_argument(
+        "--coverage",
+        action="store_true",
+        help="báo cáo độ phủ nhánh / report branch coverage",
+    )
+    test.add_argument(
+        "--mutate",
+        action="store_true",
+        help="kiểm thử đột biến / run mutation testing",
+    )
+    test.add_argument(
+        "--strict",
+        action="store_true",
+        help="nhánh chưa phủ, đột biến sống sót là lỗi / unreached branches and surviving "
+        "mutants fail the run",
+    )
+    test.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="định dạng kết quả / output format (default: text)",
+    )
+    test.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     diff = commands.add_parser(
         "diff",
         help="so sánh hai bảng điểm / compare two rubrics",
@@ -262,6 +312,7 @@ def main(
         "template": _template,
         "verify": _verify,
         "check": _check,
+        "test": _test,
         "fmt": _fmt,
         "diff": _diff,
     }[args.command]
@@ -407,6 +458,68 @@ def _check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
     if any(r.errors for r in reports):
         return EXIT_RUBRIC
     return EXIT_WARNINGS if any(r.warnings for r in reports) else EXIT_OK
+
+
+def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    results: list[RubricTestResult] = []
+    failed = False
+    for rubric_file, tests_path in _tested_rubrics(Path(args.rubric), args.tests, lang, err):
+        rubric = _load_rubric(str(rubric_file), lang)
+        try:
+            text = tests_path.read_text(encoding="utf-8-sig")
+            tests = parse_rubric_tests(text, rubric, str(tests_path))
+        except UnicodeDecodeError:
+            problem = EvidenceProblem("", None, "evidence-not-utf8")
+            error = RubricTestsError([(str(tests_path), problem)], str(tests_path))
+            print(error.render(lang), file=err)
+            failed = True
+            continue
+        except OSError as error:
+            raise _UsageError(_cannot_read(str(tests_path), error, lang)) from None
+        except RubricTestsError as error:
+            print(error.render(lang), file=err)
+            failed = True
+            continue
+        results.append(run_rubric_tests(rubric, tests, coverage=args.coverage, mutate=args.mutate))
+    if args.format == "json":
+        out.write(json.dumps(rubric_tests_document(results, lang), ensure_ascii=False, indent=2))
+        out.write("\n")
+    else:
+        out.write("\n".join(rubric_tests_text(r, lang) for r in results))
+    failed = failed or any(not r.ok for r in results)
+    if args.strict:
+        failed = failed or any(
+            (r.coverage is not None and r.coverage.unreached)
+            or (r.mutation is not None and (r.mutation.survivors or r.mutation.skipped))
+            for r in results
+        )
+    return EXIT_EVIDENCE if failed else EXIT_OK
+
+
+def _tested_rubrics(
+    path: Path, tests: str | None, lang: Lang, err: TextIO
+) -> list[tuple[Path, Path]]:
+    """The rubric files ``test`` runs, each with its tests file: a ``.rules``
+    file (or the one beside a ``.tests`` file named instead) with the ``.tests``
+    beside it or ``tests``; or every ``.rules`` of a folder with a ``.tests``
+    beside it (the others are named on ``err``)."""
+    if path.is_dir():
+        if tests is not None:
+            raise _UsageError(render_message("cli-tests-needs-rubric", {}, lang))
+        rubric_files = sorted(p for p in path.glob("*.rules") if p.is_file())
+        tested = [p for p in rubric_files if p.with_suffix(".tests").is_file()]
+        if not tested:
+            raise _UsageError(render_message("cli-no-tested-rubrics", {"path": str(path)}, lang))
+        untested = tuple(str(p) for p in rubric_files if p not in tested)
+        if untested:
+            print(render_message("cli-untested-rubrics", {"files": untested}, lang), file=err)
+        return [(p, p.with_suffix(".tests")) for p in tested]
+    if path.suffix == ".tests":
+        path = path.with_suffix(".rules")
+    tests_file = path.with_suffix(".tests") if tests is None else Path(tests)
+    if path.is_file() and tests is None and not tests_file.is_file():
+        raise _UsageError(render_message("cli-no-tests-file", {"path": str(tests_file)}, lang))
+    return [(path, tests_file)]
 
 
 def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:

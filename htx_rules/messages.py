@@ -1136,6 +1136,201 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "verify needs --evidence: the evidence file (or the folder of submissions for a contest)",
     ),
     "cli-fmt-reformatted": ("đã định dạng lại '{path}'", "reformatted '{path}'"),
+    "cli-no-tests-file": (
+        "không có tệp kiểm thử '{path}' bên cạnh bảng điểm",
+        "there is no tests file '{path}' beside the rubric",
+    ),
+    "cli-no-tested-rubrics": (
+        "thư mục '{path}' không có bảng điểm .rules nào có tệp .tests bên cạnh",
+        "folder '{path}' holds no .rules rubric with a .tests file beside it",
+    ),
+    "cli-tests-needs-rubric": (
+        "--tests chỉ dùng với một tệp bảng điểm, không dùng với thư mục",
+        "--tests goes with one rubric file, not with a folder",
+    ),
+    "cli-untested-rubrics": (
+        "bảng điểm chưa có tệp kiểm thử: {files}",
+        "rubrics without a tests file: {files}",
+    ),
+    # ------------------------------------------------------------ rubric tests: the file
+    "tests-invalid": (
+        "tệp kiểm thử {file} có {count} lỗi",
+        "the tests file {file} has {count} problem(s)",
+    ),
+    "tests-toml": ("tệp TOML không đọc được: {reason}", "the TOML file cannot be read: {reason}"),
+    "tests-unknown-key": (
+        "'{field}' không phải mục của bảng {table}; các mục dùng được: {keys}",
+        "'{field}' is not a key of the {table} table; the keys are: {keys}",
+    ),
+    "tests-unknown-top-key": (
+        "'{field}' không phải mục nào của tệp kiểm thử; các mục dùng được: {keys}",
+        "'{field}' is not a key of a tests file; the keys are: {keys}",
+    ),
+    "tests-both-spellings": (
+        "'{field}' và '{other}' là cùng một mục, chỉ ghi một lần",
+        "'{field}' and '{other}' are the same key; give it once",
+    ),
+    "tests-not-table": ("'{field}' phải là một bảng (table)", "'{field}' must be a table"),
+    "tests-text": (
+        "'{field}' phải là văn bản, không phải {value}",
+        "'{field}' must be text, not {value}",
+    ),
+    "tests-rubric-mismatch": (
+        "tệp kiểm thử viết cho bảng điểm '{value}', không phải '{expected}'",
+        "the tests file is written for rubric '{value}', not '{expected}'",
+    ),
+    "tests-no-cases": (
+        "tệp kiểm thử chưa có ca nào (bảng [[ca]])",
+        "the tests file has no case (a [[ca]] table)",
+    ),
+    "tests-no-name": (
+        'ca thứ {number} chưa có tên (ten = "...")',
+        'case number {number} has no name (ten = "...")',
+    ),
+    "tests-duplicate-name": (
+        "tên ca «{field}» đã dùng ở dòng {line}",
+        "the case name «{field}» is already used on line {line}",
+    ),
+    "tests-no-expect": (
+        "ca «{field}» chưa có kỳ vọng nào (bảng ky_vong)",
+        "case «{field}» expects nothing (no ky_vong table)",
+    ),
+    "tests-omit": (
+        "'{field}' phải là danh sách tên trường minh chứng (hoặc \"*\" để bỏ hết), không phải {value}",
+        "'{field}' must be a list of evidence field names (or \"*\" to leave out everything), not {value}",
+    ),
+    "tests-unknown-item": (
+        "'{field}' không phải mã tiêu chí, quy tắc hay phần nào của bảng điểm, cũng không phải tong_diem, diem_chuan, diem_cong, diem_tru, thieu",
+        "'{field}' is no criterion, rule or part of the rubric, nor tong_diem, diem_chuan, diem_cong, diem_tru, thieu",
+    ),
+    "tests-expect-number": (
+        "'{field}': kỳ vọng {value} không phải một số điểm",
+        "'{field}': the expected {value} is not a number of points",
+    ),
+    "tests-expect-negative": (
+        "'{field}': điểm kỳ vọng {value} là số âm; điểm không bao giờ âm (điểm trừ ghi số dương)",
+        "'{field}': the expected {value} is negative; points never are (a deduction is a positive number)",
+    ),
+    "tests-expect-over-max": (
+        "'{field}': điểm kỳ vọng {value} vượt điểm tối đa {max}",
+        "'{field}': the expected {value} is above the maximum of {max}",
+    ),
+    "tests-expect-off-grid": (
+        "'{field}': điểm kỳ vọng {value} có quá {places} chữ số thập phân; bảng điểm làm tròn đến {places} chữ số",
+        "'{field}': the expected {value} has more than {places} decimals; the rubric rounds to {places}",
+    ),
+    "tests-missing-list": (
+        "'{field}' phải là danh sách tên trường minh chứng, không phải {value}",
+        "'{field}' must be a list of evidence field names, not {value}",
+    ),
+    "tests-unknown-mutant": (
+        "'{field}' không phải mã đột biến nào của bảng điểm",
+        "'{field}' is not the id of any mutant of the rubric",
+    ),
+    "tests-equivalent-reason": (
+        "'{field}': cần ghi lý do vì sao đột biến này tương đương",
+        "'{field}': give the reason why this mutant is equivalent",
+    ),
+    "hint-test-points": (
+        'ghi số điểm, ví dụ 1.5 hoặc "1,5"',
+        'write the points, such as 1.5 or "1,5"',
+    ),
+    # ------------------------------------------------------------ rubric tests: the report
+    "tests-title": (
+        "KIỂM THỬ BẢNG ĐIỂM {rubric} — tệp {file}",
+        "RUBRIC TESTS {rubric} — file {file}",
+    ),
+    "tests-failed-case": ("SAI {where} «{name}»", "FAILED {where} «{name}»"),
+    "tests-expected-actual": (
+        "{key}: cần {expected}, được {actual} (kỳ vọng ở dòng {line})",
+        "{key}: expected {expected}, got {actual} (expected on line {line})",
+    ),
+    "tests-expected-missing": (
+        "thiếu minh chứng khác kỳ vọng — thiếu thêm: {extra}; không thiếu: {absent}",
+        "missing evidence differs — also missing: {extra}; not missing: {absent}",
+    ),
+    "tests-key-total": ("tổng điểm", "total"),
+    "tests-key-standard": ("điểm chuẩn", "standard points"),
+    "tests-key-bonus": ("điểm cộng", "bonus"),
+    "tests-key-deduction": ("điểm trừ", "deduction"),
+    "tests-key-missing": ("thiếu minh chứng", "missing evidence"),
+    "tests-summary": ("{passed} ca đạt, {failed} ca sai", "{passed} passed, {failed} failed"),
+    "tests-coverage-head": (
+        "ĐỘ PHỦ: {reached}/{total} nhánh ({percent})",
+        "COVERAGE: {reached}/{total} branches ({percent})",
+    ),
+    "tests-coverage-unreached": ("Nhánh chưa ca nào tới:", "Branches no case reaches:"),
+    "tests-coverage-complete": ("Mọi nhánh đều có ca tới.", "Every branch is reached."),
+    "tests-branch-line": ("{item} (dòng {line}): {branch}", "{item} (line {line}): {branch}"),
+    "tests-branch-arm": ("nhánh «{text}»", "arm «{text}»"),
+    "tests-branch-value": ("lựa chọn '{text}'", "choice '{text}'"),
+    "tests-branch-no-match": ("không nhánh nào đúng (0 điểm)", "no arm holds (0 points)"),
+    "tests-branch-true": ("điều kiện đúng: {text}", "condition met: {text}"),
+    "tests-branch-false": ("điều kiện sai: {text}", "condition not met: {text}"),
+    "tests-branch-cap-binds": ("chạm mức tối đa {text}", "held at the cap of {text}"),
+    "tests-branch-cap-free": ("dưới mức tối đa {text}", "below the cap of {text}"),
+    "tests-branch-target-zero": ("chỉ tiêu bằng 0", "a target of zero"),
+    "tests-branch-target-short": ("chưa đạt chỉ tiêu", "short of the target"),
+    "tests-branch-target-met": ("đạt hoặc vượt chỉ tiêu", "the target met or exceeded"),
+    "tests-branch-assessed": ("có đánh giá của người chấm", "assessed by a reviewer"),
+    "tests-branch-not-assessed": ("chưa có đánh giá của người chấm", "not assessed"),
+    "tests-branch-scored": ("tính theo công thức", "computed by its formula"),
+    "tests-branch-missing": ("thiếu minh chứng", "evidence missing"),
+    "tests-branch-undefined": (
+        "không tính được (chia cho 0)",
+        "cannot be computed (a division by zero)",
+    ),
+    "tests-branch-requires-unmet": (
+        "mục được yêu cầu ({text}) không có điểm",
+        "a required item ({text}) scored nothing",
+    ),
+    "tests-branch-clamp-max": ("vượt điểm tối đa, lấy {text}", "above the maximum, held at {text}"),
+    "tests-branch-clamp-min": ("âm, lấy 0", "below zero, raised to 0"),
+    "tests-mutation-head": (
+        "ĐỘT BIẾN: {total} đột biến, {killed} bị phát hiện, {equivalent} tương đương (có giải thích), {survived} không bị phát hiện",
+        "MUTANTS: {total} made, {killed} killed, {equivalent} equivalent (explained), {survived} survived",
+    ),
+    "tests-mutation-survivors": (
+        "Đột biến không ca nào phát hiện (thêm ca ở biên, hoặc ghi lý do vào [tuong_duong]):",
+        "Mutants no case kills (add a case at the edge, or explain it in [tuong_duong]):",
+    ),
+    "tests-mutation-equivalent": (
+        "Đột biến tương đương, theo [tuong_duong]:",
+        "Equivalent mutants, as [tuong_duong] explains:",
+    ),
+    "tests-mutation-stale": (
+        "{id}: ghi trong [tuong_duong] nhưng ca «{case}» đã phát hiện; xóa dòng này khỏi [tuong_duong]",
+        "{id}: listed in [tuong_duong] but case «{case}» kills it; remove it from [tuong_duong]",
+    ),
+    "tests-mutation-skipped": (
+        "Không kiểm thử đột biến vì còn ca sai.",
+        "Mutation testing skipped: some cases fail.",
+    ),
+    "tests-mutant-line": ("{id} (dòng {line}): {change}", "{id} (line {line}): {change}"),
+    "tests-mutant-op": ("so sánh «{old}» thành «{new}»", "comparison «{old}» becomes «{new}»"),
+    "tests-mutant-bound": ("ngưỡng {old} thành {new}", "bound {old} becomes {new}"),
+    "tests-mutant-size": ("mỗi bậc {old} thành {new}", "step size {old} becomes {new}"),
+    "tests-mutant-points": ("điểm {old} thành {new}", "points {old} become {new}"),
+    "tests-mutant-rate": (
+        "điểm mỗi đơn vị {old} thành {new}",
+        "points per unit {old} become {new}",
+    ),
+    "tests-mutant-cap": (
+        "mức tối đa (at most) {old} thành {new}",
+        "cap (at most) {old} becomes {new}",
+    ),
+    "tests-mutant-base": ("điểm gốc {old} thành {new}", "base {old} becomes {new}"),
+    "tests-mutant-step": (
+        "điểm trừ mỗi bậc {old} thành {new}",
+        "points per step {old} become {new}",
+    ),
+    "tests-mutant-zero": (
+        "điểm khi chỉ tiêu bằng 0 từ {old} thành {new}",
+        "points for a target of zero {old} become {new}",
+    ),
+    "tests-mutant-max": ("điểm tối đa {old} thành {new}", "maximum {old} becomes {new}"),
+    "tests-mutant-not": ("điều kiện «{old}» thành «{new}»", "condition «{old}» becomes «{new}»"),
+    "tests-mutant-requires": ("bỏ dòng «requires {old}»", "line «requires {old}» removed"),
     # ------------------------------------------------------------ verify
     "verify-ok": (
         "KHỚP: tài liệu {format} được tính lại từ bảng điểm và minh chứng, trùng từng giá trị",

@@ -364,6 +364,30 @@ def explain_node(result: Result, node_id: str, lang: Lang = "vi") -> str:
     )
 
 
+def explain_lines(result: Result, node_id: str, lang: Lang = "vi") -> list[str]:
+    """Why the criterion, rule, part or section ``node_id`` scored what it did:
+    its line (as :func:`explain_node`), then one line per item below it, indented.
+
+    ``node_id`` may also be ``bonus`` or ``deduction`` (the sections).
+    """
+    if result.trace is None:
+        raise ValueError("the result was scored without a trace")
+    trace = result.trace
+    if node_id in ("bonus", "deduction"):
+        node = next((n for n in trace.children if n.kind == node_id), None)
+    else:
+        node = trace.find(node_id)
+    if node is None:
+        raise KeyError(node_id)
+    index = _Index(result.model)
+
+    def line(node: TraceNode) -> str:
+        score = f"{_points(node.points, lang)} / {_points(node.maximum, lang)}"
+        return f"{score}: " + describe(node, index, lang)
+
+    return [line(node), *(f"  {c.id} {line(c)}" for c in node.children)]
+
+
 # ---------------------------------------------------------------- JSON
 
 
@@ -718,19 +742,22 @@ def explain(result: Result, lang: Lang = "vi") -> str:
     assert result.trace is not None
     for child in result.trace.children:
         add(child, 0)
-    lines.append(
-        text(
-            "explain-total",
-            lang,
-            standard=_points(result.standard, lang),
-            bonus=_points(result.bonus, lang),
-            deduction=_points(result.deduction, lang),
-            total=_points(result.total, lang),
-        )
-    )
+    lines.append(total_line(result, lang))
     for adjustment in result.trace.adjustments:
         lines.append(_adjustment_words(adjustment, lang))
     return "\n".join(lines) + "\n"
+
+
+def total_line(result: Result, lang: Lang = "vi") -> str:
+    """``Tổng: 75,75 + 0,5 − 0,5 = 75,75``: the total as the sum it is."""
+    return text(
+        "explain-total",
+        lang,
+        standard=_points(result.standard, lang),
+        bonus=_points(result.bonus, lang),
+        deduction=_points(result.deduction, lang),
+        total=_points(result.total, lang),
+    )
 
 
 def _who(result: Result) -> str:
