@@ -9,6 +9,11 @@ Load a rubric once, score evidence many times, and explain every point::
     print(result.total)
     print(result.explain("vi"))
 
+Review a rubric before using it — every compile error, and what a careful
+reviewer would raise (``htx-rules check``)::
+
+    report = htx_rules.check_file("rubrics/2021.rules")
+    print(report.render("vi"))
 Keep a rubric file in the one canonical layout (or convert its keywords)::
 
     text = htx_rules.format_rubric(open("rubrics/2021.rules").read(), keywords="vi")
@@ -53,6 +58,15 @@ from htx_rules.errors import (
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
 from htx_rules.fmt import format_rubric
 from htx_rules.html import contest_html, result_html
+from htx_rules.lint import (
+    CheckReport,
+    check,
+    check_bytes,
+    check_file,
+    check_text,
+    check_to_dict,
+    check_to_json,
+)
 from htx_rules.mutation import Mutant, generate_mutants
 from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
@@ -112,6 +126,7 @@ __all__ = [
     "Branch",
     "CaseOutcome",
     "Change",
+    "CheckReport",
     "ContestError",
     "ContestResult",
     "Coverage",
@@ -144,6 +159,12 @@ __all__ = [
     "Submission",
     "TraceNode",
     "__version__",
+    "check",
+    "check_bytes",
+    "check_file",
+    "check_text",
+    "check_to_dict",
+    "check_to_json",
     "contest_html",
     "contest_markdown",
     "contest_text",

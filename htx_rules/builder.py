@@ -41,6 +41,9 @@ class Builder(Reporter):
     def __init__(self, source: SourceText) -> None:
         super().__init__(source)
         self._too_deep = False
+        #: the header's deadline is an impossible date (so rules using it are
+        #: not also told that the rubric declares none)
+        self.deadline_invalid = False
 
     # ------------------------------------------------------------ helpers
 
@@ -96,8 +99,12 @@ class Builder(Reporter):
 
     # ------------------------------------------------------------ whole file
 
-    def build(self, tree: Tree[Token]) -> m.RubricModel | None:
-        """Build the model, or None when errors were found."""
+    def build(self, tree: Tree[Token], *, keep_going: bool = False) -> m.RubricModel | None:
+        """Build the model, or None when errors were found.
+
+        With ``keep_going``, the model is built whenever the header could be
+        read, errors or not (``htx-rules check`` uses it to look further).
+        """
         header_tree = cast(Tree[Token], tree.children[0])
         header = self.header(header_tree)
         contestants: tuple[m.Contestant, ...] = ()
@@ -147,7 +154,9 @@ class Builder(Reporter):
         if not parts:
             self.error("no-parts", self.span(header_tree.children[0]), hint="hint-add-part")
         self.diagnostics.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
-        if header is None or any(d.severity == "error" for d in self.diagnostics):
+        if header is None or (
+            not keep_going and any(d.severity == "error" for d in self.diagnostics)
+        ):
             return None
         return m.RubricModel(
             header, contestants, fields, tuple(parts), bonus, deduction, awards, dossier
@@ -235,7 +244,9 @@ class Builder(Reporter):
                 self.error("estimate-before-end", self.span(item), hint="hint-swap-dates")
             return (start, end, estimated)
         if kind == "deadline":
-            return self.date(cast(Token, children[1]))
+            deadline = self.date(cast(Token, children[1]))
+            self.deadline_invalid = deadline is None
+            return deadline
         if kind == "language":
             language = str(children[1])
             if language not in ("vi", "en"):
@@ -313,6 +324,7 @@ class Builder(Reporter):
             self.span(name_token),
             minimum_span=minimum_span,
             maximum_span=maximum_span,
+            label_span=self.span(children[2]),
         )
 
     def bound(self, field_type: m.FieldType, node: Tree[Token]) -> Decimal | None:
@@ -343,6 +355,8 @@ class Builder(Reporter):
             self.points_literal(cast(Tree[Token], children[4])),
             criteria,
             self.span(children[1]),
+            label_span=self.span(children[2]),
+            maximum_span=self.span(children[4]),
         )
 
     def points_literal(self, node: Tree[Token]) -> Decimal:
@@ -379,6 +393,8 @@ class Builder(Reporter):
             note=note,
             span=self.span(children[1]),
             requires_spans=tuple(requires_spans),
+            label_span=self.span(children[2]),
+            maximum_span=self.span(children[4]),
         )
 
     def section(self, kind: str, node: Tree[Token]) -> m.Section:
@@ -390,6 +406,8 @@ class Builder(Reporter):
             self.points_literal(cast(Tree[Token], children[3])),
             rules,
             self.span(children[0]),
+            label_span=self.span(children[1]),
+            maximum_span=self.span(children[3]),
         )
 
     # ------------------------------------------------------------ scoring forms

@@ -9,6 +9,8 @@ Exit codes (also in ``docs/cli.md``):
 * 3 — bad command line, or a file or folder that cannot be read or written;
 * 4 — ``verify``: the result does not follow from the rubric and evidence given;
   ``diff --exit-code``: the two rubrics differ.
+
+``check`` has its own meaning for 0, 1 and 2: no warning, warnings only, errors.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
 from htx_rules.fmt import format_rubric
 from htx_rules.html import contest_html, results_html
+from htx_rules.lint import CheckReport, check_bytes, check_text, check_to_json
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
@@ -49,6 +52,8 @@ from htx_rules.verify import recorded_rubric, verify_contest, verify_results
 
 EXIT_OK: Final = 0
 EXIT_EVIDENCE: Final = 1
+#: ``check``: the rubrics compile, but there are warnings
+EXIT_WARNINGS: Final = 1
 EXIT_RUBRIC: Final = 2
 EXIT_USAGE: Final = 3
 EXIT_MISMATCH: Final = 4
@@ -185,6 +190,31 @@ def _build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
+    check = commands.add_parser(
+        "check",
+        help="soát bảng điểm: lỗi và cảnh báo / review a rubric: errors and warnings",
+        description="Liệt kê mọi lỗi biên dịch của bảng điểm, và những điều người soát "
+        "kỹ sẽ hỏi lại: điểm tối đa không đạt được, ngưỡng sai thứ tự, giới hạn không có "
+        "tác dụng, minh chứng không dùng, nhãn trùng, điểm lệch bước. List every compile "
+        "error of a rubric, and what a careful reviewer would raise: maxima that cannot be "
+        "reached, thresholds out of order, caps that never bind, unused evidence, "
+        "duplicated labels, points off the declared step. Exit 0 clean, 1 warnings only, "
+        "2 errors.",
+    )
+    check.add_argument(
+        "rubric",
+        nargs="+",
+        help="tệp bảng điểm hoặc thư mục / rubric files (.rules) or folders of them",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="định dạng kết quả / output format (default: text)",
+    )
+    check.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     test = commands.add_parser(
         "test",
         help="chạy các ca kiểm thử của bảng điểm / run a rubric's test cases",
@@ -281,6 +311,7 @@ def main(
         "contest": _contest,
         "template": _template,
         "verify": _verify,
+        "check": _check,
         "test": _test,
         "fmt": _fmt,
         "diff": _diff,
@@ -405,6 +436,28 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
             return EXIT_EVIDENCE
     out.write(verification.render(lang))
     return EXIT_OK if verification.ok else EXIT_MISMATCH
+
+
+def _check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    reports: list[CheckReport] = []
+    for name in args.rubric:
+        path = Path(name)
+        files = [path]
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix == ".rules" and p.is_file())
+            if not files:
+                raise _UsageError(render_message("cli-no-rubrics", {"path": name}, lang))
+        for file in files:
+            try:
+                raw = file.read_bytes()
+            except OSError as error:
+                raise _UsageError(_cannot_read(str(file), error, lang)) from None
+            reports.append(check_bytes(raw, str(file)))
+    render = check_to_json if args.format == "json" else check_text
+    out.write(render(reports, lang))
+    if any(r.errors for r in reports):
+        return EXIT_RUBRIC
+    return EXIT_WARNINGS if any(r.warnings for r in reports) else EXIT_OK
 
 
 def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
@@ -714,5 +767,6 @@ __all__ = [
     "EXIT_RUBRIC",
     "EXIT_UNFORMATTED",
     "EXIT_USAGE",
+    "EXIT_WARNINGS",
     "main",
 ]

@@ -23,11 +23,11 @@ from htx_rules.decimals import Lang
 from htx_rules.messages import render_message
 from htx_rules.source import SourceText, Span, display_width
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 _SEVERITY_WORDS: dict[Lang, dict[Severity, str]] = {
-    "vi": {"error": "lỗi", "warning": "cảnh báo"},
-    "en": {"error": "error", "warning": "warning"},
+    "vi": {"error": "lỗi", "warning": "cảnh báo", "note": "ghi chú"},
+    "en": {"error": "error", "warning": "warning", "note": "note"},
 }
 _HINT_WORD: dict[Lang, str] = {"vi": "gợi ý", "en": "hint"}
 
@@ -43,7 +43,9 @@ class Diagnostic:
         args: Values the message is filled with.
         hint: Code of a suggestion of what to do, or None.
         hint_args: Values the hint is filled with.
-        severity: ``error`` stops compilation; ``warning`` does not.
+        severity: ``error`` stops compilation; ``warning`` (something a careful
+            reviewer would question) and ``note`` (a fact worth knowing, usually
+            intended) do not: only ``htx-rules check`` reports them.
         line_text: The source line the span starts on, for context.
         keyword_lang: The language the rubric writes its keywords in; the
             message and the hint name keywords in it (``'phần'`` for ``'part'``).
@@ -128,13 +130,26 @@ class Reporter:
         **args: object,
     ) -> None:
         """Record an error at ``span``."""
+        self.report("error", code, span, hint, hint_args, args)
+
+    def report(
+        self,
+        severity: Severity,
+        code: str,
+        span: Span | None,
+        hint: str | None,
+        hint_args: Mapping[str, object] | None,
+        args: Mapping[str, object],
+    ) -> None:
+        """Record a diagnostic of any severity at ``span``."""
         self.diagnostics.append(
             Diagnostic(
                 code=code,
                 span=span,
-                args=args,
+                args=dict(args),
                 hint=hint,
-                hint_args=hint_args or {},
+                hint_args=dict(hint_args or {}),
+                severity=severity,
                 line_text=self.source.line(span.line) if span else "",
                 keyword_lang=self.keyword_lang,
             )

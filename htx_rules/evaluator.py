@@ -33,6 +33,7 @@ from typing import Any, Final
 from htx_rules import model as m
 from htx_rules.checker import Kind, all_items, fields_read, items_read, kind_of
 from htx_rules.decimals import ONE, ROUNDING_MODES, SCORING_CONTEXT, ZERO
+from htx_rules.ranges import is_whole
 from htx_rules.result import Adjustment, Decision, TraceNode, Value
 from htx_rules.source import SourceText, Span
 from htx_rules.trace import (
@@ -246,23 +247,7 @@ class _Compiler:
 
     def whole(self, expr: m.Expr) -> bool:
         """Whether ``expr`` is a whole number for any evidence."""
-        if isinstance(expr, m.Number):
-            return expr.value == expr.value.to_integral_value()
-        if isinstance(expr, m.FieldRef):
-            return self.fields[expr.name].type == "count"
-        if isinstance(expr, m.Negate):
-            return self.whole(expr.operand)
-        if isinstance(expr, m.Arithmetic) and expr.op != "/":
-            kind = self.kind(expr.left)
-            if kind is not None and kind.base == "date":
-                return True
-            return self.whole(expr.left) and self.whole(expr.right)
-        if isinstance(expr, m.Call):
-            if expr.function in ("floor", "ceil"):
-                return True
-            if expr.function in ("min", "max"):
-                return all(self.whole(a) for a in expr.args)
-        return False
+        return is_whole(expr, self.fields)
 
     def on_grid(self, expr: m.Expr) -> bool:
         """Whether ``expr`` never has more decimals than the rubric rounds to, so

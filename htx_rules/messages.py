@@ -355,6 +355,165 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "đơn vị '{value}' không có trong danh sách của bảng điểm ({known})",
         "unit '{value}' is not listed in the rubric ({known})",
     ),
+    # ------------------------------------------------------------ check: warnings and notes
+    "max-unreachable": (
+        "{id} cho nhiều nhất {high} điểm, không bao giờ đạt điểm tối đa {max}",
+        "{id} can give at most {high} points, so its maximum of {max} is never reached",
+    ),
+    "total-unreachable": (
+        "điểm chuẩn cao nhất có thể đạt là {high}, thấp hơn tổng điểm {total} (tiêu chí không đạt được điểm tối đa: {items})",
+        "the standard points can reach at most {high}, below the total of {total} (criteria that cannot reach their maximum: {items})",
+    ),
+    "points-above-max": (
+        "{points} điểm nhiều hơn điểm tối đa {max} của {id}, nên không bao giờ được cho đủ",
+        "{points} points is more than {id}'s maximum of {max}, so it is never given in full",
+    ),
+    "cap-never-binds": (
+        "giới hạn '{kw:at most} {cap}' không bao giờ có tác dụng: phần tính theo đơn vị của {id} cao nhất là {high}",
+        "the cap '{kw:at most} {cap}' never binds: the per-unit amount of {id} is at most {high}",
+    ),
+    "cap-above-max": (
+        "giới hạn '{kw:at most} {cap}' cao hơn điểm tối đa {max} của {id}: điểm tối đa giới hạn trước, nên giới hạn này không bao giờ thay đổi số điểm",
+        "the cap '{kw:at most} {cap}' is above {id}'s maximum of {max}: the maximum limits the points first, so the cap never changes them",
+    ),
+    "section-cap-never-binds": (
+        "các quy tắc của {section} có tổng nhiều nhất {sum} điểm, không vượt mức tối đa {max} của mục, nên mức này không bao giờ có tác dụng",
+        "the rules of {section} add up to at most {sum} points, not above its maximum of {max}, so that maximum never binds",
+    ),
+    "rule-never-fires": (
+        "quy tắc {id} của {section} không bao giờ cho điểm: với mọi minh chứng hợp lệ, nó cho 0 điểm",
+        "rule {id} of {section} never gives points: for any valid evidence it gives 0",
+    ),
+    "threshold-unreachable": (
+        "ngưỡng này không bao giờ đạt: {subject} chỉ có thể là {range}",
+        "this threshold is never met: {subject} can only be {range}",
+    ),
+    "threshold-duplicate": (
+        "ngưỡng này trùng với dòng {line} phía trên nên không bao giờ được chọn",
+        "this threshold repeats line {line} above, so it is never taken",
+    ),
+    "threshold-order": (
+        "dòng này không bao giờ được chọn: mọi giá trị thỏa ngưỡng này đã được dòng {lines} phía trên nhận",
+        "this line is never taken: every value that meets it is taken by line(s) {lines} above",
+    ),
+    "otherwise-never-taken": (
+        "dòng '{kw:otherwise}' không bao giờ được chọn: các dòng phía trên đã nhận mọi giá trị có thể",
+        "the '{kw:otherwise}' line is never taken: the lines above take every possible value",
+    ),
+    "condition-never-holds": (
+        "điều kiện này không bao giờ đúng với minh chứng hợp lệ",
+        "this condition never holds for valid evidence",
+    ),
+    "condition-always-holds": (
+        "điều kiện này luôn đúng với mọi minh chứng hợp lệ",
+        "this condition holds for all valid evidence",
+    ),
+    "arm-after-always": (
+        "dòng này không bao giờ được xét: điều kiện ở dòng {line} phía trên luôn đúng",
+        "this line is never reached: the condition on line {line} above always holds",
+    ),
+    "threshold-not-monotone": (
+        "số điểm các mức không thay đổi theo một chiều: mức này cho {points} điểm, trong khi mức ở dòng {line} cho {previous} và mức ở dòng {next_line} cho {next}",
+        "the points of the levels do not move in one direction: this level gives {points}, the level on line {line} {previous} and the level on line {next_line} {next}",
+    ),
+    "field-unused": (
+        "trường minh chứng '{name}' được khai báo nhưng không quy tắc, điều kiện hay cách xếp hạng nào đọc",
+        "evidence field '{name}' is declared but no rule, condition or tie-break reads it",
+    ),
+    "duplicate-label": (
+        "nhãn của '{name}' trùng với nhãn của '{other}' ở dòng {line}",
+        "the label of '{name}' is the same as that of '{other}' on line {line}",
+    ),
+    "points-off-step": (
+        "{points} điểm không phải bội số của bước điểm {step} khai báo ở phần đầu",
+        "{points} points is not a multiple of the step {step} declared in the header",
+    ),
+    "clamped-to-max": (
+        "{id} có thể cho nhiều hơn điểm tối đa {max} (cao nhất: {high}); phần vượt bị bỏ, điểm dừng ở {max}",
+        "{id} can give more than its maximum of {max} (up to: {high}); its points stop at {max}",
+    ),
+    "hint-max-unreachable": (
+        "sửa điểm tối đa thành {high}, hoặc sửa cách tính điểm để đạt được {max} điểm",
+        "change the maximum to {high}, or the scoring so that {max} can be reached",
+    ),
+    "hint-total-unreachable": (
+        "xem cảnh báo ở từng tiêu chí: tổng điểm {total} chỉ đạt được khi mọi tiêu chí đạt được điểm tối đa",
+        "see the warning on each criterion: the total of {total} is reached only if every criterion can reach its maximum",
+    ),
+    "hint-points-above-max": (
+        "ghi số điểm không quá {max}, hoặc tăng điểm tối đa của {id}",
+        "give at most {max} points here, or raise the maximum of {id}",
+    ),
+    "hint-cap-never-binds": (
+        "bỏ '{kw:at most} {cap}', hoặc kiểm tra lại mức giới hạn và giới hạn {kw:from}/{kw:to} của trường minh chứng",
+        "remove '{kw:at most} {cap}', or check the cap and the {kw:from}/{kw:to} bounds of the evidence field",
+    ),
+    "hint-cap-above-max": (
+        "ghi giới hạn không quá {max}, hoặc bỏ '{kw:at most}'",
+        "give a cap of at most {max}, or remove '{kw:at most}'",
+    ),
+    "hint-section-cap-never-binds": (
+        "kiểm tra điểm tối đa của các quy tắc; nếu đã đúng, ghi mức tối đa của mục là {sum}",
+        "check the maxima of the rules; if they are right, make the section's maximum {sum}",
+    ),
+    "hint-rule-never-fires": (
+        "kiểm tra điều kiện, ngưỡng và số điểm của quy tắc",
+        "check the rule's condition, thresholds and points",
+    ),
+    "hint-threshold-unreachable": (
+        "sửa ngưỡng cho nằm trong khoảng đó, hoặc bỏ dòng này",
+        "move the threshold into that range, or remove this line",
+    ),
+    "hint-threshold-order": (
+        "xếp các ngưỡng '>=' từ cao xuống thấp, các ngưỡng '<=' từ thấp lên cao: dòng đầu tiên thỏa sẽ được chọn",
+        "order '>=' thresholds from the highest down and '<=' thresholds from the lowest up: the first line that holds is taken",
+    ),
+    "hint-otherwise-never-taken": (
+        "bỏ dòng '{kw:otherwise}', hoặc sửa các ngưỡng phía trên",
+        "remove the '{kw:otherwise}' line, or correct the thresholds above",
+    ),
+    "hint-condition-never": (
+        "đối chiếu điều kiện với giới hạn {kw:from}/{kw:to} của các trường minh chứng và sửa lại",
+        "compare the condition with the {kw:from}/{kw:to} bounds of the evidence fields, and correct it",
+    ),
+    "hint-condition-always": (
+        "sửa điều kiện, hoặc bỏ nó nếu số điểm không phụ thuộc vào điều kiện",
+        "correct the condition, or drop it if the points do not depend on it",
+    ),
+    "hint-arm-after-always": (
+        "sửa điều kiện ở dòng {line}, hoặc bỏ các dòng sau nó",
+        "correct the condition on line {line}, or remove the lines after it",
+    ),
+    "hint-threshold-not-monotone": (
+        "kiểm tra lại điểm của các mức; nếu đúng ý thì bỏ qua cảnh báo này",
+        "check the points of the levels; if this is intended, ignore this warning",
+    ),
+    "hint-field-unused": (
+        "dùng trường này trong một quy tắc, hoặc xóa dòng khai báo",
+        "use the field in a rule, or remove its declaration",
+    ),
+    "hint-duplicate-label": (
+        "đặt nhãn khác để người đọc phân biệt được hai mục",
+        "give it another label so that readers can tell the two apart",
+    ),
+    "hint-points-off-step": ("dùng {lower} hoặc {upper}", "use {lower} or {upper}"),
+    "hint-clamped-to-max": (
+        "đúng như vậy nếu bảng điểm ghi «tối đa {max} điểm»; nếu không, sửa cách tính điểm",
+        "that is right if the score table says «at most {max} points»; otherwise correct the scoring",
+    ),
+    "check-summary": (
+        "{file}: {errors} lỗi, {warnings} cảnh báo, {notes} ghi chú",
+        "{file}: {errors} error(s), {warnings} warning(s), {notes} note(s)",
+    ),
+    "check-total": (
+        "tổng cộng: {errors} lỗi, {warnings} cảnh báo, {notes} ghi chú",
+        "in all: {errors} error(s), {warnings} warning(s), {notes} note(s)",
+    ),
+    "check-range-between": ("từ {low} đến {high}", "from {low} to {high}"),
+    "check-range-from": ("từ {low} trở lên", "{low} or more"),
+    "check-range-to": ("không quá {high}", "at most {high}"),
+    "check-range-any": ("bất kỳ số nào", "any number"),
+    "check-range-whole": ("số nguyên {range}", "a whole number, {range}"),
     # ------------------------------------------------------------ evidence
     "evidence-invalid": ("minh chứng có {count} lỗi", "the evidence has {count} problem(s)"),
     "evidence-not-object": (
@@ -964,6 +1123,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "folder '{path}' holds no .json or .toml file",
     ),
     "cli-summary": ("TỔNG HỢP", "SUMMARY"),
+    "cli-no-rubrics": (
+        "thư mục '{path}' không có tệp .rules nào",
+        "folder '{path}' holds no .rules file",
+    ),
     "cli-not-json": (
         "'{path}' không phải tài liệu JSON đọc được: {reason}",
         "'{path}' is not a readable JSON document: {reason}",

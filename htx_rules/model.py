@@ -340,6 +340,7 @@ class Field:
     span: Span = _span()
     minimum_span: Span | None = attrs.field(default=None, eq=False, repr=False)
     maximum_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    label_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -365,6 +366,8 @@ class Criterion:
     note: str | None
     span: Span = _span()
     requires_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)
+    label_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    maximum_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -376,6 +379,8 @@ class Part:
     maximum: Decimal
     criteria: tuple[Criterion, ...]
     span: Span = _span()
+    label_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    maximum_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -387,6 +392,8 @@ class Section:
     maximum: Decimal
     rules: tuple[Criterion, ...]
     span: Span = _span()
+    label_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    maximum_span: Span | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen

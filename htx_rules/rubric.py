@@ -210,15 +210,45 @@ def compile_model(
     source = SourceText(name, unicodedata.normalize("NFC", text))
     tree = parse(source, tokens)
     builder = Builder(source)
-    built = builder.build(tree)
-    if built is None:
-        raise RubricCompileError(builder.diagnostics)
+    built = builder.build(tree, keep_going=True)
+    found = builder.diagnostics
+    if built is None or any(d.code not in _LOCAL_PROBLEMS for d in found):
+        raise RubricCompileError(found)
     checker = Checker(source, built)
     model = checker.check()
     errors = [d for d in checker.diagnostics if d.severity == "error"]
+    if found:
+        # The deadline line's date was impossible: it is not also missing.
+        if builder.deadline_invalid:
+            errors = [d for d in errors if d.code != "no-deadline"]
+        errors = sorted(
+            [*found, *errors], key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0)
+        )
     if errors:
         raise RubricCompileError(errors)
     return source, model
+
+
+#: Problems the builder finds that leave the rest of the model sound, so the
+#: checker still runs and its errors are reported with them.  Any other (a
+#: section given twice, a missing header line, an expression nested too
+#: deeply) would make the checker report errors that are only its echo.
+_LOCAL_PROBLEMS = frozenset(
+    {
+        "empty-label",
+        "invalid-date",
+        "duplicate-option",
+        "duplicate-header-item",
+        "rounding-places",
+        "unknown-language",
+        "period-reversed",
+        "estimate-before-end",
+        "bound-on-type",
+        "bound-unit",
+        "prize-unit",
+        "values-without-choice",
+    }
+)
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:
@@ -243,11 +273,19 @@ def load_bytes(raw: bytes, name: str) -> Rubric:
             and column of the first bad byte), or as :func:`loads`.
         RubricSyntaxError: as :func:`loads`.
     """
+    return loads(decode_rubric(raw, name), name=name, sha256=sha256_hex(raw))
+
+
+def decode_rubric(raw: bytes, name: str) -> str:
+    """A rubric file's bytes as text (UTF-8, with or without a byte-order mark).
+
+    Raises:
+        RubricCompileError: ``not-utf8``, naming the line and column of the first bad byte.
+    """
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise RubricCompileError([_encoding_diagnostic(name, raw, error)]) from None
-    return loads(text, name=name, sha256=sha256_hex(raw))
 
 
 def _encoding_diagnostic(name: str, raw: bytes, error: UnicodeDecodeError) -> Diagnostic:

@@ -1540,11 +1540,6 @@ class TestSeveralErrors:
             "the declared total is 3 but the parts add up to 1.5"
         )
 
-    @pytest.mark.xfail(
-        reason="a builder error stops compilation: the checker's errors in the same file "
-        "are not reported until the first is fixed",
-        strict=True,
-    )
     def test_builder_and_checker_errors_are_reported_together(self) -> None:
         """An impossible date in the header and an unknown field are both reported."""
         text = (
@@ -1553,6 +1548,22 @@ class TestSeveralErrors:
             .replace("2 if x", "2 if y")
         )
         assert compile_error(text).codes == ("invalid-date", "unknown-field")
+
+    def test_an_impossible_deadline_is_not_also_missing(self) -> None:
+        """A rule using ``deadline`` after an impossible deadline date: one error, not
+        a second one saying the rubric declares no deadline."""
+        text = small(
+            'x yes/no "X"\nd date "D"', 'criterion I.1 "C" max 2\n  2 if d <= deadline'
+        ).replace("deadline 2021-12-20", "deadline 2021-02-30")
+        assert compile_error(text).codes == ("invalid-date",)
+
+    def test_a_structure_error_stops_before_the_checker(self) -> None:
+        """A section given twice hides its fields from the checker: only it is reported,
+        not the unknown fields that would only be its echo."""
+        text = small(
+            'x yes/no "X"', 'criterion I.1 "C" max 2\n  2 if z', tail='evidence\n  z yes/no "Z"'
+        )
+        assert compile_error(text).codes == ("duplicate-section",)
 
 
 # ---------------------------------------------------------------- carets and text

@@ -527,3 +527,22 @@ class TestRubric2021Page:
             assert shown == expected, code
             seen.add(code)
         assert seen == {str(n) for n in range(930, 938)}
+
+
+class TestWorkedExample:
+    """The worked example in docs/semantics.md cites the rubric lines the trace gives."""
+
+    def test_cited_lines_are_the_rules_lines(self) -> None:
+        result = score_example("examples/2021/936-h-long-my.toml")
+        assert result.trace is not None
+        text = doc_text("semantics.md")
+        block = text[text.index("## Worked example") :]
+        cited = re.findall(r"^\| ([A-Z]+[0-9.a-z]*) \|[^|]*\((\d+)\) \|", block, flags=re.M)
+        assert len(cited) > 20
+        wrong = []
+        for item_id, line in cited:
+            node = result.trace.find(item_id)
+            assert node is not None, item_id
+            if node.span.line != int(line):
+                wrong.append(f"{item_id}: cited {line}, rubric line {node.span.line}")
+        assert wrong == []
