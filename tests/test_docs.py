@@ -386,9 +386,7 @@ class TestQuotedOutput:
     """Command output quoted in the documents is what the command prints today."""
 
     @pytest.mark.parametrize("marked_block", marked("output"), ids=lambda m: str(m[0]))
-    def test_output_excerpt_is_real(
-        self, marked_block: tuple[Block, str], tmp_path: Path
-    ) -> None:
+    def test_output_excerpt_is_real(self, marked_block: tuple[Block, str], tmp_path: Path) -> None:
         """Every line of the block is a line of the command's output, in order."""
         block, command = marked_block
         produced = []
