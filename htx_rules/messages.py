@@ -1087,7 +1087,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "hint-save-utf8": ("lưu tệp với bảng mã UTF-8", "save the file with UTF-8 encoding"),
     "hint-declare-field": (
-        "khai báo trường này trong mục 'evidence' của bảng điểm, hoặc bỏ nó khỏi minh chứng",
+        "khai báo trường này trong mục minh chứng ('minh_chứng', 'evidence') của bảng điểm, hoặc bỏ nó khỏi minh chứng",
         "declare the field in the rubric's 'evidence' section, or remove it from the evidence",
     ),
     "hint-decimal-evidence": (
@@ -1316,7 +1316,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "points per unit {old} become {new}",
     ),
     "tests-mutant-cap": (
-        "mức tối đa (at most) {old} thành {new}",
+        "mức giới hạn (tối đa) {old} thành {new}",
         "cap (at most) {old} becomes {new}",
     ),
     "tests-mutant-base": ("điểm gốc {old} thành {new}", "base {old} becomes {new}"),
@@ -1524,7 +1524,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "diff-rate": ("điểm cho mỗi đơn vị: {old} → {new}", "points per unit: {old} → {new}"),
     "diff-units": ("số đơn vị tính điểm: {old} → {new}", "units counted: {old} → {new}"),
-    "diff-cap": ("mức tối đa (at most): {old} → {new}", "cap (at most): {old} → {new}"),
+    "diff-cap": ("mức giới hạn (tối đa): {old} → {new}", "cap (at most): {old} → {new}"),
     "diff-subject": ("đại lượng xét mức: {old} → {new}", "quantity banded: {old} → {new}"),
     "diff-arms": ("các mức: {old} → {new}", "bands: {old} → {new}"),
     "diff-threshold": (

@@ -430,14 +430,14 @@ CASES: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str | None, str]]]
     ),
     "cap removed": (
         [("1 per so_htx, at most 4", "1 per so_htx")],
-        [("cap", "I.2", "I.2: mức tối đa (at most): 4 → không có")],
+        [("cap", "I.2", "I.2: mức giới hạn (tối đa): 4 → không có")],
     ),
     "base minus": (
         [("1 per so_htx, at most 4", "4 minus 1 per chi_tieu, at most 2")],
         [
             ("base", "I.2", "I.2: điểm gốc (trước khi trừ): không có → 4"),
             ("units", "I.2", "I.2: số đơn vị tính điểm: so_htx → chi_tieu"),
-            ("cap", "I.2", "I.2: mức tối đa (at most): 4 → 2"),
+            ("cap", "I.2", "I.2: mức giới hạn (tối đa): 4 → 2"),
         ],
     ),
     "condition": (
