@@ -13,6 +13,14 @@ Run a whole contest — self-scores, re-inspection, eligibility, ranking, awards
 
     contest = htx_rules.run_contest(rubric, htx_rules.read_submissions("examples/2021", rubric))
     print(htx_rules.contest_text(contest))
+
+Ask what would have changed a result — the smallest change of one evidence value
+that would raise a criterion, what the units just below an award lacked, which
+results one small step of evidence would change::
+
+    for found in htx_rules.counterfactuals(rubric, result):
+        print(found.item, found.change, found.points, "->", found.points_after)
+    gaps, flags = htx_rules.award_gaps(contest), htx_rules.fragility(contest)
 """
 
 from htx_rules._version import __version__
@@ -41,18 +49,37 @@ from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
 from htx_rules.rubric import Rubric, load, loads
 from htx_rules.source import Span
 from htx_rules.submissions import parse_submission, read_submissions, run_contest_from
+from htx_rules.whatif import (
+    AwardGap,
+    Change,
+    Counterfactual,
+    Effect,
+    Fragility,
+    GapChange,
+    award_gaps,
+    counterfactuals,
+    field_step,
+    fragility,
+)
+from htx_rules.whatif_report import explain_what_if
 
 __all__ = [
     "Adjustment",
     "Assessment",
     "Award",
+    "AwardGap",
+    "Change",
     "ContestError",
     "ContestResult",
+    "Counterfactual",
     "Decision",
     "Diagnostic",
+    "Effect",
     "EvidenceDocument",
     "EvidenceError",
     "EvidenceProblem",
+    "Fragility",
+    "GapChange",
     "HtxRulesError",
     "Reason",
     "ReconciliationLine",
@@ -66,10 +93,15 @@ __all__ = [
     "Submission",
     "TraceNode",
     "__version__",
+    "award_gaps",
     "contest_markdown",
     "contest_text",
     "contest_to_dict",
     "contest_to_json",
+    "counterfactuals",
+    "explain_what_if",
+    "field_step",
+    "fragility",
     "load",
     "loads",
     "parse_evidence_json",
