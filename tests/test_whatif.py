@@ -804,6 +804,104 @@ def passes_2021(
     return eligible and key(mine) > key(holder.verified)
 
 
+DATE_TIE = """\
+rubric hoa_ngay "Bằng điểm, xét ngày nộp"
+  year 2021
+  total 10
+  deadline 2021-12-20
+
+contestants
+  A "Đơn vị A"
+  B "Đơn vị B"
+  C "Đơn vị C"
+
+evidence
+  n     count  "Số HTX thành lập mới" unit "HTX"
+  ngay  date   "Ngày nộp báo cáo"
+
+part I "Phát triển HTX" max 10
+  criterion I.1 "Mỗi HTX 1 điểm" max 10
+    1 per n
+
+awards
+  place 1 "Hạng Nhất" 10.000.000 đồng
+  place 2 "Hạng Nhì" 6.000.000 đồng
+  eligible if ngay <= deadline "Nộp đúng hạn"
+  ties earlier ngay
+  still tied: split
+"""
+
+
+def date_tie_contest(**units: tuple[int, str]) -> htx_rules.ContestResult:
+    rubric = htx_rules.loads(DATE_TIE, "hoa_ngay.rules")
+    return htx_rules.run_contest(
+        rubric,
+        [htx_rules.Submission(code, {"n": n, "ngay": day}) for code, (n, day) in units.items()],
+    )
+
+
+class TestTieBreakOnADate:
+    """A tie broken by the earlier report date (worked out by hand from DATE_TIE)."""
+
+    def test_gap_needs_one_day_earlier(self) -> None:
+        """A and B both score 5; A reported on the 10th, B on the 12th, so A is first.
+        B passes A by reporting on the 9th (the 10th would only share the place) or
+        with one more cooperative; C (3 points) passes B with 3 more."""
+        contest = date_tie_contest(A=(5, "2021-12-10"), B=(5, "2021-12-12"), C=(3, "2021-12-01"))
+        first, second = award_gaps(contest)
+        assert (first.holder, first.challenger, first.behind) == ("A", "B", D(0))
+        assert first.tie_key is not None
+        assert (first.tie_key.ref, first.wins_at_equal) == ("ngay", False)
+        changes = {(c.change.field, c.change.direction): c for c in first.changes}
+        assert set(changes) == {("n", "up"), ("ngay", "down")}
+        assert changes[("ngay", "down")].change.after == datetime.date(2021, 12, 9)
+        assert changes[("ngay", "down")].change.delta == -3
+        assert changes[("n", "up")].change.after == 6
+        assert (second.holder, second.challenger, second.behind) == ("B", "C", D(2))
+        assert second.tie_key is not None
+        assert second.wins_at_equal  # C reported earlier than B
+        assert [(c.change.field, c.change.after) for c in second.changes] == [("n", 5)]
+
+    def test_fragility_of_the_date(self) -> None:
+        """A (5, the 10th) is first, B (5, the 11th) second, C (1) third.  B one day
+        earlier, or A one day later, puts both on the same day: a shared first place,
+        the two prizes split (8 000 000 đồng each).  A earlier or B later changes
+        nothing; one cooperative fewer for A, or more for B, swaps them; C's one more
+        still leaves it third."""
+        contest = date_tie_contest(A=(5, "2021-12-10"), B=(5, "2021-12-11"), C=(1, "2021-12-01"))
+        flags = {(f.contestant, f.change.field, f.change.direction): f for f in fragility(contest)}
+        # B one day earlier: the same day as A, a shared first place, prizes split.
+        shared = flags[("B", "ngay", "down")]
+        assert {e.contestant for e in shared.effects} == {"A", "B"}
+        assert all(e.rank_after == 1 for e in shared.effects)
+        assert all(
+            e.award_after is not None and e.award_after.prize == 8_000_000 for e in shared.effects
+        )
+        # A one day later: the same day as B, shared again.
+        assert ("A", "ngay", "up") in flags
+        # A one day earlier, B one day later: nothing changes.
+        assert ("A", "ngay", "down") not in flags
+        assert ("B", "ngay", "up") not in flags
+        assert ("A", "n", "down") in flags
+        assert ("B", "n", "up") in flags
+        assert ("C", "n", "up") not in flags  # 2 points: still third
+
+    def test_a_contest_without_awards(self) -> None:
+        """A rubric without an awards section ranks, and has no gaps; a step that
+        reorders units is still flagged."""
+        rubric = htx_rules.loads(DATE_TIE.split("awards", maxsplit=1)[0], "khong_giai.rules")
+        contest = htx_rules.run_contest(
+            rubric,
+            [
+                htx_rules.Submission("A", {"n": 5, "ngay": "2021-12-10"}),
+                htx_rules.Submission("B", {"n": 4, "ngay": "2021-12-10"}),
+            ],
+        )
+        assert award_gaps(contest) == ()
+        flags = {(f.contestant, f.change.field, f.change.after) for f in fragility(contest)}
+        assert flags == {("A", "n", 4), ("B", "n", 5)}
+
+
 class TestFragility:
     """One smallest step of one verified value, and what it changes."""
 
