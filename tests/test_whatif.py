@@ -343,6 +343,7 @@ def compare_with_brute_force(
                 brute = brute_first(rubric, result, item.id, kind, field, direction, low, high)
                 answer = answers.get((item.id, name, word))
                 where = (item.id, name, word, result.evidence)
+                compared += 1
                 if answer is None:
                     assert brute is None, where
                     continue
@@ -356,7 +357,6 @@ def compare_with_brute_force(
                 assert answer.change.after == value_found, where
                 assert answer.points_after == scored.items[item.id], where
                 assert answer.total_after == scored.total, where
-                compared += 1
     return compared
 
 
