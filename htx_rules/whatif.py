@@ -73,7 +73,7 @@ Status = Literal["change", "supply", "none", "unanalysable", "reviewer"]
 
 #: How many pieces (stretches between breakpoints) one search may cross
 #: before it gives up and says so (status ``unanalysable``, reason ``limit``).
-SEARCH_LIMIT: Final = 400
+SEARCH_LIMIT = 400
 
 _SOLVER: Final = decimal.Context(
     prec=200,
@@ -585,7 +585,7 @@ class _Analysis:
         for item_id in items:
             run.item(item_id)
         for condition in conditions:
-            with contextlib.suppress(_Missing, _Undefined):
+            with contextlib.suppress(_Missing, _Undefined, decimal.DecimalException):
                 run.value(condition)
         return run.breaks
 
@@ -625,10 +625,10 @@ class _Run:
         else:
             try:
                 raw = self.scoring(scoring, item.maximum)
-            except (_Missing, _Undefined):
-                value = ZERO
-            else:
                 value = self.rounded(raw, item.maximum, self.against(item_id, raw))
+            except (_Missing, _Undefined, decimal.DecimalException):
+                # As the engine: a value that cannot be computed scores 0.
+                value = ZERO
         value = min(max(value, ZERO), item.maximum)
         self.points[item_id] = value
         return value
