@@ -10,7 +10,8 @@ same answer (value, points and total):
   and a number, targets linear, stepped and started, formulas with ``min``,
   ``max``, ``round``, ``floor`` and ``ceil``, ``and``/``or``/``not``, ``cases``,
   ``requires``, ``points of``, a date) whose fields are small enough to try in
-  full: every count 0..40, every percentage 0..100 on its grid, every amount
+  full: every count 0..40 (and 40 beyond a larger value), every percentage 0..100 on
+  its grid, every amount
   0..40 đồng, every number -20..40, every date within 60 days; starting values
   drawn by hypothesis;
 * on the shipped 2021 rubric and its eight example districts;
@@ -55,7 +56,7 @@ from tests.test_golden import GOLDEN_2021, WHATIF_GOLDENS, check_golden
 
 D = Decimal
 DEADLINE = datetime.date(2021, 12, 20)
-COUNT_RANGE = 40  # counts are tried from 0 to 40
+COUNT_RANGE = 40  # counts are tried from 0 to 40, and 40 beyond a larger value
 DAYS = 60  # dates are tried within 60 days of the value
 
 FORMS = """\
@@ -210,7 +211,9 @@ def tried_range(field: m.Field, value: object) -> tuple[Decimal, Decimal]:
         day = on_axis(value)
         return day - DAYS, day + DAYS
     if field.type == "count":
-        high = D(COUNT_RANGE) if field.maximum is None else min(field.maximum, D(COUNT_RANGE))
+        # 0..40, and 40 beyond a larger value.
+        high = max(D(COUNT_RANGE), on_axis(value) + COUNT_RANGE)
+        high = high if field.maximum is None else min(field.maximum, high)
         return max(field.minimum or D(0), D(0)), high
     if field.type == "percent":
         low = D(0) if field.minimum is None else field.minimum * 100
@@ -335,6 +338,8 @@ def compare_with_brute_force(
             value = result.evidence[name]
             step = field_step(rubric.model, field, value)
             low, high = tried_range(field, value)
+            # The range tried always reaches the value itself (a count above 40).
+            low, high = min(low, on_axis(value)), max(high, on_axis(value))
             steps = money_window if field.type == "money" and money_window else window
             if steps is not None:
                 low = max(low, on_axis(value) - steps * step)
@@ -497,8 +502,9 @@ class TestAgainstBruteForce:
 
     @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
     def test_2021_examples(self, rubric_2021: htx_rules.Rubric, path: Path) -> None:
-        """The eight districts: counts 0..40, percentages 0..100, dates within 60 days;
-        money within 2000 đồng of the value (the answer is checked in full below)."""
+        """The eight districts: counts 0..40 (and 40 beyond the value), percentages
+        0..100, dates within 60 days; money within 2000 đồng of the value (the answer
+        is checked in full below)."""
         result = example(rubric_2021, path)
         compared = compare_with_brute_force(rubric_2021, result, money_window=2000)
         # 930 scores 105: every criterion at its maximum, nothing deducted.
@@ -742,9 +748,10 @@ class TestAwardGaps:
 
     @pytest.mark.parametrize("place", [1, 2, 3])
     def test_against_brute_force(self, contest_2021: htx_rules.ContestResult, place: int) -> None:
-        """Every count 0..40 and every percentage 0..100 of the challenger, tried one by
-        one from its value: the first that ranks it above the holder is the change the
-        gap lists for that field and direction; where it lists none, none does."""
+        """Every count 0..40 (and 40 beyond its value) and every percentage 0..100 of
+        the challenger, tried one by one from its value: the first that ranks it above
+        the holder is the change the gap lists for that field and direction; where it
+        lists none, none does."""
         gap = award_gaps(contest_2021)[place - 1]
         rubric = contest_2021.rubric
         challenger = contest_2021.standing(gap.challenger)
