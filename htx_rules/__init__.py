@@ -28,6 +28,14 @@ Test a rubric with the cases its authors wrote beside it (``rubrics/2021.tests``
     tests = htx_rules.parse_rubric_tests(text, rubric, "rubrics/2021.tests")
     outcome = htx_rules.run_rubric_tests(rubric, tests, coverage=True, mutate=True)
     print(htx_rules.rubric_tests_text(outcome))
+
+Ask what would have changed a result — the smallest change of one evidence value
+that would raise a criterion, what the units just below an award lacked, which
+results one small step of evidence would change::
+
+    for found in htx_rules.counterfactuals(rubric, result):
+        print(found.item, found.change, found.points, "->", found.points_after)
+    gaps, flags = htx_rules.award_gaps(contest), htx_rules.fragility(contest)
 """
 
 from __future__ import annotations
@@ -89,6 +97,19 @@ from htx_rules.rubric_tests import (
 from htx_rules.source import Span
 from htx_rules.submissions import parse_submission, read_submissions, run_contest_from
 from htx_rules.tests_report import rubric_tests_document, rubric_tests_text
+from htx_rules.whatif import (
+    AwardGap,
+    Counterfactual,
+    Effect,
+    EvidenceChange,
+    Fragility,
+    GapChange,
+    award_gaps,
+    counterfactuals,
+    field_step,
+    fragility,
+)
+from htx_rules.whatif_report import explain_what_if
 
 if TYPE_CHECKING:
     from htx_rules.diff import Change, RubricDiff, diff_rubrics
@@ -123,20 +144,26 @@ __all__ = [
     "Adjustment",
     "Assessment",
     "Award",
+    "AwardGap",
     "Branch",
     "CaseOutcome",
     "Change",
     "CheckReport",
     "ContestError",
     "ContestResult",
+    "Counterfactual",
     "Coverage",
     "Decision",
     "Diagnostic",
+    "Effect",
+    "EvidenceChange",
     "EvidenceDocument",
     "EvidenceError",
     "EvidenceProblem",
     "Expectation",
     "ExpectationFailure",
+    "Fragility",
+    "GapChange",
     "HtxRulesError",
     "Mutant",
     "MutantOutcome",
@@ -159,6 +186,7 @@ __all__ = [
     "Submission",
     "TraceNode",
     "__version__",
+    "award_gaps",
     "check",
     "check_bytes",
     "check_file",
@@ -170,12 +198,16 @@ __all__ = [
     "contest_text",
     "contest_to_dict",
     "contest_to_json",
+    "counterfactuals",
     "diff_markdown",
     "diff_rubrics",
     "diff_text",
     "diff_to_dict",
     "diff_to_json",
+    "explain_what_if",
+    "field_step",
     "format_rubric",
+    "fragility",
     "generate_mutants",
     "load",
     "load_bytes",

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
 
 from htx_rules import __version__
+from htx_rules.checker import all_items
 from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
@@ -49,6 +50,7 @@ from htx_rules.rubric_tests import (
 from htx_rules.submissions import read_submissions, run_contest_from
 from htx_rules.tests_report import rubric_tests_document, rubric_tests_text
 from htx_rules.verify import recorded_rubric, verify_contest, verify_results
+from htx_rules.whatif_report import explain_what_if
 
 EXIT_OK: Final = 0
 EXIT_EVIDENCE: Final = 1
@@ -104,6 +106,25 @@ def _build_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="thiếu minh chứng là lỗi / a missing value is an error",
+    )
+    explain = commands.add_parser(
+        "explain",
+        help="vì sao được điểm, cần gì để thêm điểm / why each point, and what would add more",
+        description="Giải thích vì sao mỗi tiêu chí được số điểm đó và, với tiêu chí chưa đạt "
+        "tối đa, thay đổi nhỏ nhất của một minh chứng để được thêm điểm. Explain why each "
+        "criterion scored what it did and, below its maximum, the smallest change of one "
+        "evidence value that would score more.",
+    )
+    explain.add_argument("rubric", help="tệp bảng điểm / rubric file (.rules)")
+    explain.add_argument("evidence", help="tệp minh chứng JSON hoặc TOML / evidence file")
+    explain.add_argument(
+        "--criterion",
+        metavar="ID",
+        help="chỉ tiêu chí (phần, quy tắc) này và các mục con / only this criterion "
+        "(part, rule) and the items under it",
+    )
+    explain.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
     )
     contest = commands.add_parser(
         "contest",
@@ -308,6 +329,7 @@ def main(
     lang: Lang = getattr(args, "lang", "vi")
     run = {
         "score": _score,
+        "explain": _explain,
         "contest": _contest,
         "template": _template,
         "verify": _verify,
@@ -341,6 +363,41 @@ def _score(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
     # files (or a folder) always give the list form.
     _print_results(results, args.format, lang, out, several=len(files) > 1)
     return EXIT_EVIDENCE if failed else EXIT_OK
+
+
+def _explain(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    rubric = _load_rubric(args.rubric, lang)
+    if args.criterion is not None:
+        _check_item_id(rubric, args.criterion, lang)
+    file = Path(args.evidence)
+    if not file.is_file():
+        raise _UsageError(_cannot_read(args.evidence, None, lang))
+    try:
+        result = _score_file(rubric, file, False, lang)
+    except EvidenceError as error:
+        print(error.render(lang), file=err)
+        return EXIT_EVIDENCE
+    out.write(explain_what_if(rubric, result, lang, args.criterion))
+    return EXIT_OK
+
+
+def _check_item_id(rubric: Rubric, item_id: str, lang: Lang) -> None:
+    """A usage error naming ``item_id`` and the ids like it, unless the rubric has it."""
+    model = rubric.model
+    ids = [p.id for p in model.parts] + [i.id for i in all_items(model)]
+    if item_id in ids:
+        return
+    near = difflib.get_close_matches(item_id, ids, n=5, cutoff=0.5)
+    if near:
+        raise _UsageError(
+            render_message("cli-unknown-criterion", {"id": item_id, "near": tuple(near)}, lang)
+        )
+    # Nothing alike: name the parts and what they hold at the top level.
+    known = [p.id for p in model.parts] + [c.id for p in model.parts for c in p.criteria]
+    known += [r.id for s in (model.bonus, model.deduction) if s is not None for r in s.rules]
+    raise _UsageError(
+        render_message("cli-unknown-criterion-plain", {"id": item_id, "known": tuple(known)}, lang)
+    )
 
 
 def _contest(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:

@@ -1722,6 +1722,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{unit} ({code}): scored under the {side} rubric only",
     ),
     "diff-other-steps": ("các bước khác: 0", "every other step: 0"),
+    "cli-unknown-criterion": (
+        "bảng điểm không có tiêu chí, quy tắc hay phần '{id}'; mã gần giống: {near}",
+        "the rubric has no criterion, rule or part '{id}'; close matches: {near}",
+    ),
+    "cli-unknown-criterion-plain": (
+        "bảng điểm không có tiêu chí, quy tắc hay phần '{id}'; các mã có: {known}",
+        "the rubric has no criterion, rule or part '{id}'; its ids: {known}",
+    ),
     # ------------------------------------------------------------ explanations and reports
     "value-long-number": ("một số có khoảng {digits} chữ số", "a number of about {digits} digits"),
     "value-missing": ("(thiếu)", "(missing)"),
@@ -2054,6 +2062,129 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "explain-total": (
         "Tổng: {standard} + {bonus} − {deduction} = {total}",
         "Total: {standard} + {bonus} − {deduction} = {total}",
+    ),
+    # ------------------------------------------------------------ what if (docs/what-if.md)
+    "whatif-raise": (
+        "→ Để tăng điểm: {change} → {points} điểm ({gain}); {total}",
+        "→ To score more: {change} → {points} points ({gain}); {total}",
+    ),
+    "whatif-lower": (
+        "→ Để giảm điểm trừ: {change} → {points} điểm ({gain}); {total}",
+        "→ To be deducted less: {change} → {points} points ({gain}); {total}",
+    ),
+    "whatif-supply-many": (
+        "→ Để tăng điểm: bổ sung minh chứng {fields}; khi có đủ, tiêu chí được tối đa {max} điểm",
+        "→ To score more: supply {fields}; with them the item can reach at most {max} points",
+    ),
+    "whatif-none": (
+        "→ Không có thay đổi nào của một minh chứng làm tăng điểm",
+        "→ No change of a single evidence value scores more",
+    ),
+    "whatif-none-deduction": (
+        "→ Không có thay đổi nào của một minh chứng làm giảm điểm trừ",
+        "→ No change of a single evidence value deducts less",
+    ),
+    "whatif-reviewer": (
+        "→ Điểm do người chấm cho, không tính từ minh chứng",
+        "→ A reviewer gives these points, not the evidence",
+    ),
+    "whatif-unanalysable-nonlinear": (
+        "→ Không phân tích được theo {field}: cách tính không phải bậc nhất theo trường này",
+        "→ Cannot be analysed in {field}: the rule is not of the first degree in it",
+    ),
+    "whatif-unanalysable-limit": (
+        "→ Dừng tìm theo {field} sau {limit} khoảng mà chưa thấy thay đổi nào giúp được",
+        "→ Stopped searching {field} after {limit} stretches without finding a change that helps",
+    ),
+    "whatif-total": ("tổng {total}", "total {total}"),
+    "whatif-total-same": ("tổng vẫn {total}", "total still {total}"),
+    "whatif-up": (
+        "thêm {amount} {field} ({before} → {after})",
+        "{field} up by {amount} ({before} → {after})",
+    ),
+    "whatif-down": (
+        "bớt {amount} {field} ({before} → {after})",
+        "{field} down by {amount} ({before} → {after})",
+    ),
+    "whatif-earlier": (
+        "{field} sớm hơn {amount} ({before} → {after})",
+        "{field} {amount} earlier ({before} → {after})",
+    ),
+    "whatif-later": (
+        "{field} muộn hơn {amount} ({before} → {after})",
+        "{field} {amount} later ({before} → {after})",
+    ),
+    "whatif-set": ("đổi {field} ({before} → {after})", "change {field} ({before} → {after})"),
+    "whatif-give": (
+        "bổ sung minh chứng {field} (chẳng hạn {after})",
+        "supply {field} (such as {after})",
+    ),
+    "whatif-percent-points": ("{value} điểm phần trăm", "{value} percentage point(s)"),
+    "whatif-days": ("{value} ngày", "{value} day(s)"),
+    "whatif-fired": ("được tính: {rules}", "counted: {rules}"),
+    "whatif-fired-none": ("không quy tắc nào được tính", "no rule counted"),
+    "whatif-gaps-head": (
+        "Khoảng cách tới giải (đơn vị đủ điều kiện ngay dưới mỗi hạng giải):",
+        "How far the eligible unit just below each award place was:",
+    ),
+    "whatif-gap": (
+        "{unit} ({code}), {total} điểm, so với {holder} ({holder_code}, {place}), {holder_total} điểm: {needs}",
+        "{unit} ({code}), {total} points, against {holder} ({holder_code}, {place}), {holder_total} points: {needs}",
+    ),
+    "whatif-needs-equal": (
+        "kém {gap} điểm; bằng điểm là đủ, vì khi đó xếp trên nhờ «{key}»",
+        "{gap} points behind; an equal total would do, as it would then rank above by «{key}»",
+    ),
+    "whatif-needs-more": (
+        "kém {gap} điểm; bằng điểm vẫn xếp sau khi xét «{key}», nên cần hơn {gap} điểm",
+        "{gap} points behind; at an equal total it still ranks below by «{key}», so it needs more than {gap}",
+    ),
+    "whatif-needs-tie": (
+        "bằng điểm nhưng xếp sau khi xét «{key}»: cần thêm điểm",
+        "an equal total, ranked below by «{key}»: it needs more points",
+    ),
+    "whatif-needs-shared": (
+        "kém {gap} điểm; bằng điểm thì đồng hạng, nên cần hơn {gap} điểm",
+        "{gap} points behind; at an equal total they would share the place, so it needs more than {gap}",
+    ),
+    "whatif-gap-enough": (
+        "đủ để xếp trên nếu chỉ đổi một minh chứng:",
+        "enough to rank above by changing one value alone:",
+    ),
+    "whatif-gap-change": (
+        "{change}: tổng {total}, hạng {rank}{award}",
+        "{change}: total {total}, rank {rank}{award}",
+    ),
+    "whatif-gap-none": (
+        "không có thay đổi nào của một minh chứng đủ để xếp trên",
+        "no change of a single evidence value would have been enough",
+    ),
+    "whatif-gap-none-head": (
+        "Không có hạng giải nào có đơn vị đủ điều kiện xếp ngay dưới",
+        "No award place has an eligible unit ranked just below it",
+    ),
+    "whatif-fragile-head": (
+        "Kết quả đổi khi một minh chứng đổi một bước nhỏ nhất (nên phúc tra trước các giá trị này):",
+        "Results that one smallest step of one evidence value would change (re-inspect these values first):",
+    ),
+    "whatif-fragile-none": (
+        "Không thứ hạng hay giải nào đổi khi một minh chứng đổi một bước nhỏ nhất",
+        "No rank or award changes when one evidence value moves by one smallest step",
+    ),
+    "whatif-fragile-one": ("{unit} ({code}), nếu {changes}", "{unit} ({code}), if {changes}"),
+    "whatif-fragile-many": (
+        "{unit} ({code}), nếu một trong {count} giá trị sau đổi một bước: {changes}",
+        "{unit} ({code}), if one of these {count} values moves one step: {changes}",
+    ),
+    "whatif-fragile-then": ("thì: {effects}", "then: {effects}"),
+    "whatif-step": ("{field} {before} → {after}", "{field} {before} → {after}"),
+    "whatif-effect": (
+        "{unit} ({code}) hạng {rank} → {rank_after}",
+        "{unit} ({code}) rank {rank} → {rank_after}",
+    ),
+    "whatif-effect-award": (
+        "{unit} ({code}) hạng {rank} → {rank_after}, {award} → {award_after}",
+        "{unit} ({code}) rank {rank} → {rank_after}, {award} → {award_after}",
     ),
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -710,8 +710,19 @@ def markdown_report(result: Result, lang: Lang = "vi") -> str:
     )
 
 
-def explain(result: Result, lang: Lang = "vi") -> str:
-    """Why every part, criterion, bonus and deduction rule scored what it did."""
+def explain(
+    result: Result,
+    lang: Lang = "vi",
+    *,
+    only: str | None = None,
+    notes: Callable[[TraceNode], Sequence[str]] | None = None,
+) -> str:
+    """Why every part, criterion, bonus and deduction rule scored what it did.
+
+    With ``only`` (a part, criterion or rule id), just that node and the nodes
+    under it (``KeyError`` for an unknown id).  ``notes`` gives lines to print
+    under a node, one level deeper (what would change it, for instance).
+    """
     if result.trace is None:
         raise ValueError("the result was scored without a trace")
     index = _Index(result.model)
@@ -736,11 +747,19 @@ def explain(result: Result, lang: Lang = "vi") -> str:
             lines.append(f"{pad}{node.label}: {score}{extra}")
         else:
             lines.append(f"{pad}{node.id} {score}: {describe(node, index, lang)}")
+        if notes is not None:
+            lines.extend(f"{pad}  {note}" for note in notes(node))
         for child in node.children:
             add(child, depth + 1)
 
     assert result.trace is not None
-    for child in result.trace.children:
+    roots = result.trace.children
+    if only is not None:
+        found = result.trace.find(only)
+        if found is None or found.kind == "rubric":
+            raise KeyError(only)
+        roots = (found,)
+    for child in roots:
         add(child, 0)
     lines.append(total_line(result, lang))
     for adjustment in result.trace.adjustments:

@@ -29,6 +29,7 @@ from htx_rules.render import (
     show_evidence,
     text,
 )
+from htx_rules.whatif_report import ContestWhatIf
 
 CONTEST_FORMAT: Final = "htx-rules.contest"
 CONTEST_FORMAT_VERSION: Final = 2
@@ -459,6 +460,9 @@ def contest_text(result: ContestResult, lang: Lang = "vi") -> str:
     out.append("")
     out.extend(_notes(result, lang, "  - "))
     out.append("")
+    text_pads = ("", "  - ", "      ", "        ")
+    out.extend(text_pads[depth] + line for depth, line in ContestWhatIf(result).lines(lang))
+    out.append("")
     out.append(text("contest-reconciliation-head", lang))
     for standing in result.standings:
         out.append("")
@@ -513,6 +517,13 @@ def contest_markdown(result: ContestResult, lang: Lang = "vi") -> str:
             out.append("\\" + note)  # a footnote mark, not a list item
         else:
             out.append(note)
+    out.append("")
+    md_pads = ("", "- ", "  - ", "    - ")
+    for depth, line in ContestWhatIf(result).lines(lang):
+        if depth == 0 and line:
+            out.append(f"**{_md_escape(line)}**")
+        else:
+            out.append(md_pads[depth] + _md_escape(line) if line else "")
     out.append("")
     out.append(f"## {text('contest-reconciliation-head', lang).rstrip(':')}")
     for standing in result.standings:
@@ -638,6 +649,7 @@ def contest_to_dict(result: ContestResult, lang: Lang = "vi") -> dict[str, Any]:
         "standings": [standing_to_dict(s, result, lang) for s in result.standings],
         "passed_over": [s.code for s in result.passed_over()],
         "missing": [{"code": c.code, "name": c.name} for c in result.missing],
+        "what_if": ContestWhatIf(result).to_dict(lang),
     }
 
 

@@ -90,9 +90,15 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
         raise AssertionError(f"{path} differs in bytes (encoding or line endings)")
 
 
+# The explanations with what would score more (``htx-rules explain``), written
+# by tests/test_whatif.py: every example in Vietnamese, one in English.
+WHATIF_GOLDENS = (*(f"{stem}.whatif.vi.txt" for stem in STEMS), "936-h-long-my.whatif.en.txt")
+
+
 def expected_golden_names() -> set[str]:
-    """Every golden file this module writes."""
-    return {f"{stem}.{suffix}" for stem in STEMS for suffix in RENDERINGS} | {CLI_GOLDEN.name}
+    """Every golden file this module writes, and the explanations of tests/test_whatif.py."""
+    names = {f"{stem}.{suffix}" for stem in STEMS for suffix in RENDERINGS} | {CLI_GOLDEN.name}
+    return names | set(WHATIF_GOLDENS)
 
 
 def d(text: str) -> Decimal:
