@@ -1000,9 +1000,10 @@ class TestExplainCommand:
         i9b = scored.trace.find("I.9.b") if scored.trace else None
         assert i9b is not None
         assert i9b.decision is not None
+        line = (i9b.decision.span or i9b.span).line
         assert (
             "    I.9.b 0 / 2: Tỷ lệ HTX tổ chức đại hội thành viên thường niên đúng hạn 50%: "
-            f"không khớp dòng nào ở trên [ty_le_dai_hoi = 50%] (dòng {(i9b.decision.span or i9b.span).line})\n"
+            f"không khớp dòng nào ở trên [ty_le_dai_hoi = 50%] (dòng {line})\n"
             "      → Để tăng điểm: thêm 10 điểm phần trăm ty_le_dai_hoi (50% → 60%) → 1 điểm (+1); "
             "tổng 38,02\n"
         ) in out
