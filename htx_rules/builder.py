@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
 
+import attrs
 from lark import Token, Tree
 
 from htx_rules import model as m
@@ -59,6 +60,18 @@ class Builder(Reporter):
             last.end_line or last.line or 1,
             last.end_column or (last.column or 1) + 1,
         )
+
+    def expr_span(self, node: Tree[Token]) -> Span:
+        """The span of an expression, parentheses included.
+
+        Parentheses are not tokens of the tree, so :meth:`span` would start
+        after a leading ``(``; Lark's positions count them, and the text an
+        explanation quotes from the rubric must keep them balanced.
+        """
+        meta = node.meta
+        if meta.empty:  # pragma: no cover - positions are always propagated
+            return self.span(node)
+        return self.source.span(meta.line, meta.column, meta.end_line, meta.end_column)
 
     def label(self, token: Token) -> str:
         """The text of a quoted label, unescaped and in Unicode NFC form."""
@@ -491,7 +504,7 @@ class Builder(Reporter):
         if isinstance(node, Token):  # pragma: no cover - every atom is a tree
             raise AssertionError(node)
         kind = str(node.data)
-        span = self.span(node)
+        span = self.expr_span(node)
         children = node.children
         if depth > MAX_DEPTH:
             # Deeper than any score table needs; refused so that compiling
@@ -516,6 +529,8 @@ class Builder(Reporter):
             return m.DossierComplete(span)
         if kind == "points_of":
             return m.PointsOf(str(children[2]), span)
+        if kind == "paren":
+            return attrs.evolve(self.expr(cast(Tree[Token], children[0]), sub), span=span)
         if kind == "negate":
             operand = self.expr(cast(Tree[Token], children[1]), sub)
             if str(children[0]) == "+":
@@ -552,9 +567,6 @@ class Builder(Reporter):
         if kind == "call":
             function = _english(cast(Token, cast(Tree[Token], children[0]).children[0]))
             args = tuple(self.expr(cast(Tree[Token], c), sub) for c in children[1:])
-            # The closing parenthesis is not in the tree; Lark's positions have it.
-            if node.meta.end_line == span.line and node.meta.end_column:
-                span = self.source.span(span.line, span.column, span.end_line, node.meta.end_column)
             return m.Call(cast(Any, function), args, span)
         raise AssertionError(kind)  # pragma: no cover
 

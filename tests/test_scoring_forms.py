@@ -1302,3 +1302,29 @@ class TestDeadline:
         assert points(result, "D1") == D(late)
         assert result.total == max(D(0), D(on_time) + D(early) - D(late))
         assert node(result, "D1").reads == (("nop", datetime.date.fromisoformat(day)),)
+
+
+class TestQuotedConditions:
+    """A decision quotes its condition from the rubric with its parentheses balanced."""
+
+    @pytest.mark.parametrize(
+        "condition",
+        [
+            "(n >= 2 and not co) or n >= 5",
+            "n >= 5 or (n >= 2 and not co)",
+            "(n >= 2)",
+            "max(n, 1) >= 2 and (co or n = 0)",
+        ],
+    )
+    def test_parentheses_are_kept(self, condition: str) -> None:
+        rubric = htx_rules.loads(
+            'rubric r "R"\n  year 2021\n  total 2\n\nevidence\n'
+            '  n  count "N"\n  co yes/no "Có"\n\n'
+            'part I "P" max 2\n  criterion I.1 "C" max 2\n'
+            f"    2 if {condition}\n"
+        )
+        result = rubric.score({"n": 1, "co": True})
+        decision = node(result, "I.1").decision
+        assert decision is not None
+        assert decision.text == condition
+        assert f": {condition} [" in result.explain("vi")
