@@ -174,12 +174,21 @@ def _field_value(node: TraceNode, name: str) -> Value | None:
     return None
 
 
-def _show_bound(value: Value | None, as_rate: bool, lang: Lang) -> str:
+def _show_bound(value: Value | None, as_rate: bool, money: bool, lang: Lang) -> str:
+    """A threshold's bound, in the unit of what it is compared with."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = Decimal(value)
     if isinstance(value, Decimal):
-        return show_rate(value, lang) if as_rate else show_number(value, lang)
+        if as_rate:
+            return show_rate(value, lang)
+        return format_money(value, lang) if money else show_number(value, lang)
     return show_evidence(value, None, lang)
+
+
+def _subject_is_money(node: TraceNode, index: _Index) -> bool:
+    expr = _subject_expr(node, index)
+    kind = kind_of(expr, index.fields) if expr is not None else None
+    return kind is not None and kind.unit == "money"
 
 
 def _bound_is_rate(node: TraceNode, index: _Index, arm: int | None) -> bool:
@@ -224,7 +233,9 @@ def _decision_words(node: TraceNode, decision: Decision, index: _Index, lang: La
             subject=subject,
             value=value,
             op=_OPS.get(op, op),
-            bound=_show_bound(decision.detail("bound"), as_rate, lang),
+            bound=_show_bound(
+                decision.detail("bound"), as_rate, _subject_is_money(node, index), lang
+            ),
         )
     if kind == "no_match":
         return text("why-case-none", lang)

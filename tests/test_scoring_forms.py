@@ -1328,3 +1328,24 @@ class TestQuotedConditions:
         assert decision is not None
         assert decision.text == condition
         assert f": {condition} [" in result.explain("vi")
+
+
+class TestMoneyBounds:
+    """A threshold on money shows its bound as money, like the value it is compared with."""
+
+    @pytest.mark.parametrize(
+        ("value", "vi", "en"),
+        [
+            (12, "12 đồng ≥ 10 đồng", "12 đồng ≥ 10 đồng"),
+            (20_000_000, "20.000.000 đồng ≥ 10.000.000 đồng", "20,000,000 đồng ≥ 10,000,000 đồng"),
+        ],
+    )
+    def test_bound_in_dong(self, value: int, vi: str, en: str) -> None:
+        rubric = htx_rules.loads(
+            'rubric r "R"\n  year 2021\n  total 2\n\nevidence\n  dt  money "Doanh thu"\n\n'
+            'part I "P" max 2\n  criterion I.1 "C" max 2\n    by dt\n'
+            "      >= 10.000.000 đồng -> 2\n      >= 10 -> 1\n      otherwise -> 0\n"
+        )
+        result = rubric.score({"dt": value})
+        assert vi in result.explain("vi")
+        assert en in result.explain("en")
