@@ -19,11 +19,10 @@ import attrs
 from tabulate import tabulate
 
 from htx_rules import model as m
-from htx_rules._version import __version__
 from htx_rules.contest import ContestResult, Standing
 from htx_rules.decimals import Lang, canonical, format_number
 from htx_rules.diff import Change, RubricDiff, Step
-from htx_rules.render import ENGINE, _span_to_dict, text
+from htx_rules.render import _span_to_dict, document_head, text
 from htx_rules.report import award_words, prize_words
 from htx_rules.rescoring import Rescoring, UnitChange
 from htx_rules.source import Span
@@ -419,10 +418,7 @@ def diff_to_dict(
 ) -> dict[str, Any]:
     """The comparison as JSON-ready data (``docs/diff.md``, *The JSON document*)."""
     return {
-        "format": DIFF_FORMAT,
-        "format_version": DIFF_FORMAT_VERSION,
-        "engine": {"name": ENGINE, "version": __version__},
-        "language": lang,
+        **document_head(DIFF_FORMAT, DIFF_FORMAT_VERSION, lang),
         "old": _rubric(diff.old, diff.old_name, diff.old_sha256),
         "new": _rubric(diff.new, diff.new_name, diff.new_sha256),
         "changes": [change_to_dict(c, n, lang) for n, c in enumerate(diff.changes, start=1)],

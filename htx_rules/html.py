@@ -36,7 +36,6 @@ from htx_rules.render import (
 )
 from htx_rules.report import (
     award_words,
-    basis_words,
     line_reason,
     no_award_words,
     note_sections,
@@ -45,6 +44,7 @@ from htx_rules.report import (
     prize_words,
     tie_order_words,
     tie_words,
+    unit_head_lines,
 )
 from htx_rules.result import Result, TraceNode
 
@@ -580,18 +580,7 @@ def _dossier(
 
 
 def _facts(standing: Standing, result: ContestResult, lang: Lang) -> tuple[str, ...]:
-    facts = [basis_words(standing, lang)]
-    if standing.submission.note:
-        facts.append(text("contest-note", lang, note=standing.submission.note))
-    facts.append(
-        text(
-            "contest-totals",
-            lang,
-            claimed=points_words(standing.claimed_total, lang),
-            reported=points_words(standing.reported.total, lang),
-            verified=points_words(standing.total, lang),
-        )
-    )
+    facts = unit_head_lines(standing, lang)
     if standing.eligible:
         facts.append(text("html-unit-eligible", lang))
     else:

@@ -31,7 +31,6 @@ from typing import Any, Final
 
 import attrs
 
-from htx_rules import __version__
 from htx_rules import model as m
 from htx_rules.checker import SectionWord, all_items, scoring_exprs, walk
 from htx_rules.decimals import ROUNDING_MODES, Lang, format_number
@@ -40,7 +39,7 @@ from htx_rules.errors import Diagnostic, Reporter, RubricError, Severity
 from htx_rules.messages import render_message
 from htx_rules.parser import keyword_language
 from htx_rules.ranges import INFINITY, ArmsAnalysis, Interval, RangeAnalysis, is_whole
-from htx_rules.render import ENGINE
+from htx_rules.render import document_head
 from htx_rules.rubric import compile_model, decode_rubric
 from htx_rules.source import SourceText, Span
 
@@ -676,10 +675,7 @@ def check_to_dict(reports: Sequence[CheckReport], lang: Lang = "vi") -> dict[str
                 }
             )
     return {
-        "format": CHECK_FORMAT,
-        "format_version": CHECK_FORMAT_VERSION,
-        "engine": {"name": ENGINE, "version": __version__},
-        "language": lang,
+        **document_head(CHECK_FORMAT, CHECK_FORMAT_VERSION, lang),
         "files": [
             {
                 "file": r.file,

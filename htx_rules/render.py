@@ -469,6 +469,28 @@ def node_to_dict(node: TraceNode, index: _Index) -> dict[str, Any]:
     }
 
 
+def document_head(fmt: str, version: int, lang: Lang) -> dict[str, Any]:
+    """The keys every JSON document starts with: what it is, who wrote it, its language."""
+    return {
+        "format": fmt,
+        "format_version": version,
+        "engine": {"name": ENGINE, "version": __version__},
+        "language": lang,
+    }
+
+
+def rubric_to_dict(header: m.Header, source: str, sha256: str) -> dict[str, Any]:
+    """Which rubric a document comes from: id, title, year, label language, file, hash."""
+    return {
+        "id": header.id,
+        "title": header.title,
+        "year": header.year,
+        "language": header.language,
+        "source": source,
+        "sha256": sha256,
+    }
+
+
 def _span_to_dict(span: Span) -> dict[str, Any]:
     return {
         "file": span.file,
@@ -521,21 +543,10 @@ def result_to_dict(result: Result, lang: Lang = "vi") -> dict[str, Any]:
     The same result and ``lang`` always give the same data, in the same key
     order; ``lang`` is the language of the ledger's sentences.
     """
-    header = result.model.header
     index = _Index(result.model)
     return {
-        "format": RESULT_FORMAT,
-        "format_version": RESULT_FORMAT_VERSION,
-        "engine": {"name": ENGINE, "version": __version__},
-        "language": lang,
-        "rubric": {
-            "id": header.id,
-            "title": header.title,
-            "year": header.year,
-            "language": header.language,
-            "source": result.source_name,
-            "sha256": result.rubric_sha256,
-        },
+        **document_head(RESULT_FORMAT, RESULT_FORMAT_VERSION, lang),
+        "rubric": rubric_to_dict(result.model.header, result.source_name, result.rubric_sha256),
         "evidence_sha256": result.evidence_sha256,
         "contestant": None
         if result.contestant is None
@@ -576,10 +587,7 @@ def results_to_json(results: Sequence[Result], lang: Lang = "vi") -> str:
     return (
         json.dumps(
             {
-                "format": RESULT_FORMAT + "-list",
-                "format_version": RESULT_FORMAT_VERSION,
-                "engine": {"name": ENGINE, "version": __version__},
-                "language": lang,
+                **document_head(RESULT_FORMAT + "-list", RESULT_FORMAT_VERSION, lang),
                 "results": [result_to_dict(r, lang) for r in results],
             },
             ensure_ascii=False,

@@ -17,15 +17,15 @@ from typing import Any, Final, NamedTuple
 from tabulate import tabulate
 
 from htx_rules import model as m
-from htx_rules._version import __version__
 from htx_rules.contest import ContestResult, ReconciliationLine, Standing, TieNote
 from htx_rules.decimals import Lang, canonical, format_money, format_number
 from htx_rules.render import (
-    ENGINE,
     _Index,
     describe,
+    document_head,
     json_value,
     result_to_dict,
+    rubric_to_dict,
     show_evidence,
     text,
 )
@@ -397,7 +397,9 @@ def _unit_head(standing: Standing, lang: Lang) -> str:
     )
 
 
-def _unit_summary(standing: Standing, lang: Lang) -> list[str]:
+def unit_head_lines(standing: Standing, lang: Lang) -> list[str]:
+    """The first lines about a unit in every report: whether it was re-inspected, its
+    note, and its claimed, reported and verified totals."""
     lines = [basis_words(standing, lang)]
     if standing.submission.note:
         lines.append(text("contest-note", lang, note=standing.submission.note))
@@ -410,6 +412,11 @@ def _unit_summary(standing: Standing, lang: Lang) -> list[str]:
             verified=points_words(standing.total, lang),
         )
     )
+    return lines
+
+
+def _unit_summary(standing: Standing, lang: Lang) -> list[str]:
+    lines = unit_head_lines(standing, lang)
     if standing.dossier_missing:
         lines.append(
             text(
@@ -624,21 +631,11 @@ def standing_to_dict(standing: Standing, result: ContestResult, lang: Lang) -> d
 
 def contest_to_dict(result: ContestResult, lang: Lang = "vi") -> dict[str, Any]:
     """The whole contest as JSON-ready data (``docs/contest.md``)."""
-    header = result.rubric.model.header
-    awards = result.rubric.model.awards
+    rubric = result.rubric
+    awards = rubric.model.awards
     return {
-        "format": CONTEST_FORMAT,
-        "format_version": CONTEST_FORMAT_VERSION,
-        "engine": {"name": ENGINE, "version": __version__},
-        "language": lang,
-        "rubric": {
-            "id": header.id,
-            "title": header.title,
-            "year": header.year,
-            "language": header.language,
-            "source": result.rubric.source.name,
-            "sha256": result.rubric.sha256,
-        },
+        **document_head(CONTEST_FORMAT, CONTEST_FORMAT_VERSION, lang),
+        "rubric": rubric_to_dict(rubric.model.header, rubric.source.name, rubric.sha256),
         "ranking_rule": tie_order_words(result.rubric.model, lang),
         "still_tied": result.policy,
         "still_tied_rule": policy_words(result.policy, lang),
@@ -673,4 +670,5 @@ __all__ = [
     "prize_words",
     "tie_key_words",
     "tie_words",
+    "unit_head_lines",
 ]

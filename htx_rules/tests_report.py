@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any, Final
 
 from htx_rules import render
-from htx_rules._version import __version__
 from htx_rules.decimals import Lang, canonical, format_number
 from htx_rules.mutation import Mutant
 from htx_rules.result import Result
@@ -305,9 +304,6 @@ def rubric_tests_document(results: Sequence[RubricTestResult], lang: Lang = "vi"
     """Several rubrics' test outcomes as one JSON-ready document
     (``"format": "htx-rules.tests"``)."""
     return {
-        "format": TESTS_FORMAT,
-        "format_version": TESTS_FORMAT_VERSION,
-        "engine": {"name": render.ENGINE, "version": __version__},
-        "language": lang,
+        **render.document_head(TESTS_FORMAT, TESTS_FORMAT_VERSION, lang),
         "rubrics": [rubric_tests_to_dict(r, lang) for r in results],
     }
