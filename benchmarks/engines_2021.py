@@ -54,6 +54,7 @@ from score_2021 import (
     hand_written_total,
     machine,
     random_evidence,
+    timing_table,
 )
 
 PERCENTS = ("ty_le_htx_danh_gia", "ty_le_dai_hoi", "ty_le_tht_hop_dong", "ty_le_htx_bao_cao")
@@ -763,33 +764,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.collect()
         best, median = best_and_median(loop(run), args.repeat)
         measured.append((label, best, median))
-    base = measured[0][1]
-    table = [
-        [
-            label,
-            f"{best / args.count * 1e6:.2f}",
-            f"{median / args.count * 1e6:.2f}",
-            f"{args.count / best:,.0f}",
-            f"{best / base:.1f}",
-        ]
-        for label, best, median in measured
-    ]
     print()
     print(f"{args.count:,} evidence dicts (seed {args.seed}), best and median of {args.repeat}")
-    print(
-        tabulate(
-            table,
-            headers=[
-                "variant",
-                "µs/dict (best)",
-                "µs/dict (median)",
-                "evaluations/s",
-                "× baseline",
-            ],
-            colalign=("left", "right", "right", "right", "right"),
-            disable_numparse=True,
-        )
-    )
+    print(timing_table(measured, args.count))
     print()
     print(tabulate(machine(), headers=["machine", ""], disable_numparse=True))
     # The other engines compute a total and no trace: the like-for-like row is

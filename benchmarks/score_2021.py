@@ -310,6 +310,28 @@ def machine() -> list[tuple[str, str]]:
     ]
 
 
+def timing_table(rows: Sequence[Sequence[Any]], count: int) -> str:
+    """Rows of (variant, best seconds, median seconds) as the printed table: µs per dict,
+    evaluations per second and the ratio to the first row (the baseline), best runs."""
+    base = rows[0][1]
+    table = [
+        [
+            name,
+            f"{best / count * 1e6:.2f}",
+            f"{median / count * 1e6:.2f}",
+            f"{count / best:,.0f}",
+            f"{best / base:.1f}",
+        ]
+        for name, best, median in rows
+    ]
+    return tabulate(
+        table,
+        headers=["variant", "µs/dict (best)", "µs/dict (median)", "evaluations/s", "× baseline"],
+        colalign=("left", "right", "right", "right", "right"),
+        disable_numparse=True,
+    )
+
+
 def best_and_median(run: Callable[[], object], repeat: int) -> tuple[float, float]:
     """The best and median wall time of ``repeat`` runs, in seconds."""
     times = []
@@ -402,33 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.collect()
         best, median = best_and_median(run, args.repeat)
         rows.append([name, best, median])
-    base = rows[0][1]
-    table = [
-        [
-            name,
-            f"{best / args.count * 1e6:.2f}",
-            f"{median / args.count * 1e6:.2f}",
-            f"{args.count / best:,.0f}",
-            f"{best / base:.1f}",
-        ]
-        for name, best, median in rows
-    ]
     print()
     print(f"{args.count:,} evidence dicts, best and median of {args.repeat} runs each")
-    print(
-        tabulate(
-            table,
-            headers=[
-                "variant",
-                "µs/dict (best)",
-                "µs/dict (median)",
-                "evaluations/s",
-                "× baseline",
-            ],
-            colalign=("left", "right", "right", "right", "right"),
-            disable_numparse=True,
-        )
-    )
+    print(timing_table(rows, args.count))
     print()
     print(
         tabulate(
@@ -446,6 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(tabulate(machine(), headers=["machine", ""], disable_numparse=True))
     print()
+    base = rows[0][1]
     traced_ratio = rows[2][1] / base
     tree_ratio = rows[3][1] / base
     checks = [
