@@ -145,6 +145,7 @@ from htx_rules.render import show_evidence, text
 from htx_rules.report import (
     award_words,
     basis_words,
+    dossier_missing_words,
     eligibility_words,
     line_reason,
     policy_words,
@@ -2068,15 +2069,7 @@ class _ResultWriter:
             self.line(ws, row, "– " + reason.text(lang))
             row += 1
         if standing.dossier_missing:
-            self.line(
-                ws,
-                row,
-                text(
-                    "contest-dossier-missing",
-                    lang,
-                    documents=tuple(d.label for d in standing.dossier_missing),
-                ),
-            )
+            self.line(ws, row, dossier_missing_words(standing, lang))
             row += 1
         if standing.verified.missing:
             self.line(

@@ -36,6 +36,7 @@ from htx_rules.render import (
 )
 from htx_rules.report import (
     award_words,
+    dossier_missing_words,
     line_reason,
     no_award_words,
     note_sections,
@@ -601,13 +602,7 @@ def _facts(standing: Standing, result: ContestResult, lang: Lang) -> tuple[str, 
     if tie:
         facts.append(text("html-unit-tie", lang, tie=tie))
     if standing.dossier_missing:
-        facts.append(
-            text(
-                "contest-dossier-missing",
-                lang,
-                documents=tuple(d.label for d in standing.dossier_missing),
-            )
-        )
+        facts.append(dossier_missing_words(standing, lang))
     return tuple(facts)
 
 

@@ -415,16 +415,19 @@ def unit_head_lines(standing: Standing, lang: Lang) -> list[str]:
     return lines
 
 
+def dossier_missing_words(standing: Standing, lang: Lang) -> str:
+    """The documents of the dossier a unit did not send, as one line."""
+    return text(
+        "contest-dossier-missing",
+        lang,
+        documents=tuple(d.label for d in standing.dossier_missing),
+    )
+
+
 def _unit_summary(standing: Standing, lang: Lang) -> list[str]:
     lines = unit_head_lines(standing, lang)
     if standing.dossier_missing:
-        lines.append(
-            text(
-                "contest-dossier-missing",
-                lang,
-                documents=tuple(d.label for d in standing.dossier_missing),
-            )
-        )
+        lines.append(dossier_missing_words(standing, lang))
     if standing.verified.missing:
         lines.append(text("contest-evidence-missing", lang, fields=standing.verified.missing))
     for line in standing.lines:
@@ -662,6 +665,7 @@ __all__ = [
     "contest_text",
     "contest_to_dict",
     "contest_to_json",
+    "dossier_missing_words",
     "eligibility_words",
     "line_reason",
     "no_award_words",

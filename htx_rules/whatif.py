@@ -60,7 +60,7 @@ from htx_rules.contest import (
     _rank,
     _Scored,
 )
-from htx_rules.decimals import HUNDRED, ROUNDING_MODES, ZERO
+from htx_rules.decimals import HUNDRED, ROUNDING_MODES, SCORING_CONTEXT, ZERO
 from htx_rules.evaluator import DOSSIER_COMPLETE, dependency_order
 from htx_rules.evidence import LIMIT, MAX_DECIMALS
 from htx_rules.result import Result, Value
@@ -75,13 +75,10 @@ Status = Literal["change", "supply", "none", "unanalysable", "reviewer"]
 #: before it gives up and says so (status ``unanalysable``, reason ``limit``).
 SEARCH_LIMIT = 400
 
-_SOLVER: Final = decimal.Context(
-    prec=200,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emax=999_999,
-    Emin=-999_999,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
+# The scoring context's rounding, range and traps, with more digits: solutions are
+# found exactly enough that the grid values next to them are the right ones.
+_SOLVER: Final = SCORING_CONTEXT.copy()
+_SOLVER.prec = 200
 _HALF: Final = Decimal("0.5")
 _ONE: Final = Decimal(1)
 
