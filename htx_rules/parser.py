@@ -32,6 +32,7 @@ from lark.indenter import Indenter
 from htx_rules._resources import cache_directory, resource_path
 from htx_rules.decimals import Lang
 from htx_rules.errors import Diagnostic, RubricSyntaxError
+from htx_rules.lexer import ContextualScanner
 from htx_rules.messages import CATALOG, set_keyword_translator, text_for
 from htx_rules.source import SourceText, Span, strip_comment
 
@@ -195,6 +196,8 @@ def _parser() -> Lark:
         postlex=_INDENTER,
         propagate_positions=True,
         maybe_placeholders=False,
+        # The same contextual lexer, without compiling a regex per parser state.
+        _plugins={"ContextualLexer": ContextualScanner},
         **options,
     )
     _INDENTER.keyword_types = frozenset(spellings)
