@@ -25,32 +25,24 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
 from htx_rules import __version__
 from htx_rules.checker import all_items
-from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
-from htx_rules.fmt import format_rubric
-from htx_rules.html import contest_html, results_html
-from htx_rules.lint import CheckReport, check_bytes, check_text, check_to_json
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
-from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load, load_bytes
-from htx_rules.rubric_tests import (
-    RubricTestResult,
-    RubricTestsError,
-    parse_rubric_tests,
-    run_rubric_tests,
-)
-from htx_rules.submissions import read_submissions, run_contest_from
-from htx_rules.tests_report import rubric_tests_document, rubric_tests_text
-from htx_rules.verify import recorded_rubric, verify_contest, verify_results
-from htx_rules.whatif_report import explain_what_if
+
+# Each command imports what only it needs (the contest, the reports, the
+# checks, Jinja, openpyxl) when it runs: `htx-rules score` does not wait for
+# the modules of `htx-rules contest`.
+if TYPE_CHECKING:
+    from htx_rules.lint import CheckReport
+    from htx_rules.rubric_tests import RubricTestResult
 
 EXIT_OK: Final = 0
 EXIT_EVIDENCE: Final = 1
@@ -366,6 +358,8 @@ def _score(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
 
 
 def _explain(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.whatif_report import explain_what_if  # noqa: PLC0415
+
     rubric = _load_rubric(args.rubric, lang)
     if args.criterion is not None:
         _check_item_id(rubric, args.criterion, lang)
@@ -401,6 +395,11 @@ def _check_item_id(rubric: Rubric, item_id: str, lang: Lang) -> None:
 
 
 def _contest(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.contest import ContestError  # noqa: PLC0415
+    from htx_rules.html import contest_html  # noqa: PLC0415
+    from htx_rules.report import contest_markdown, contest_text, contest_to_json  # noqa: PLC0415
+    from htx_rules.submissions import run_contest_from  # noqa: PLC0415
+
     rubric = _load_rubric(args.rubric, lang)
     if args.format == "xlsx" and not args.out:
         raise _UsageError(render_message("cli-xlsx-needs-out", {}, lang))
@@ -451,6 +450,11 @@ def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
 
 
 def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.contest import ContestError  # noqa: PLC0415
+    from htx_rules.report import CONTEST_FORMAT  # noqa: PLC0415
+    from htx_rules.submissions import read_submissions  # noqa: PLC0415
+    from htx_rules.verify import recorded_rubric, verify_contest, verify_results  # noqa: PLC0415
+
     document = _read_json(args.result, lang)
     if not args.evidence:
         raise _UsageError(render_message("cli-verify-evidence", {}, lang))
@@ -496,6 +500,8 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
 
 
 def _check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.lint import check_bytes, check_text, check_to_json  # noqa: PLC0415
+
     reports: list[CheckReport] = []
     for name in args.rubric:
         path = Path(name)
@@ -518,6 +524,13 @@ def _check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
 
 
 def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.rubric_tests import (  # noqa: PLC0415
+        RubricTestsError,
+        parse_rubric_tests,
+        run_rubric_tests,
+    )
+    from htx_rules.tests_report import rubric_tests_document, rubric_tests_text  # noqa: PLC0415
+
     results: list[RubricTestResult] = []
     failed = False
     for rubric_file, tests_path in _tested_rubrics(Path(args.rubric), args.tests, lang, err):
@@ -595,6 +608,8 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 
 
 def _fmt_file(path: str, args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    from htx_rules.fmt import format_rubric  # noqa: PLC0415
+
     file = Path(path)
     try:
         raw = file.read_bytes()
@@ -648,10 +663,11 @@ def _replace(file: Path, content: bytes, lang: Lang) -> None:
 
 
 def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    # Imported here, like openpyxl: the other commands do not need them.
+    from htx_rules.contest import ContestError  # noqa: PLC0415
     from htx_rules.diff import diff_rubrics  # noqa: PLC0415
     from htx_rules.diffreport import diff_markdown, diff_text, diff_to_json  # noqa: PLC0415
     from htx_rules.rescoring import rescore  # noqa: PLC0415
+    from htx_rules.submissions import read_submissions  # noqa: PLC0415
 
     old = _load_rubric(args.old, lang)
     new = _load_rubric(args.new, lang)
@@ -800,6 +816,8 @@ def _print_results(
             out.write(result_to_json(results[0], lang))
         return
     if fmt == "html":
+        from htx_rules.html import results_html  # noqa: PLC0415
+
         if results:
             out.write(results_html(results, lang))
         return

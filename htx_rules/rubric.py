@@ -7,22 +7,21 @@ import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from lark import Token
+from typing import TYPE_CHECKING, Any
 
 from htx_rules import model as m
-from htx_rules.builder import Builder
-from htx_rules.checker import Checker, all_items
+from htx_rules.checker import all_items
 from htx_rules.codegen import CompiledProgram
 from htx_rules.digest import sha256_hex
 from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
 from htx_rules.evaluator import highest_total
 from htx_rules.evidence import EvidenceSchema, validate_assessments
-from htx_rules.parser import parse
 from htx_rules.result import Assessment, Result, Scored, Value
 from htx_rules.source import SourceText, Span
 from htx_rules.trace import assessment_key
+
+if TYPE_CHECKING:
+    from lark import Token
 
 _SCORED = tuple.__new__  # builds Scored from a tuple, skipping NamedTuple's __new__
 
@@ -205,6 +204,12 @@ def compile_model(
     Raises:
         RubricSyntaxError, RubricCompileError: as :func:`loads`.
     """
+    # The compiler's front end (and Lark) is imported when a rubric is first
+    # compiled: loading a compiled rubric from the cache does not need it.
+    from htx_rules.builder import Builder  # noqa: PLC0415
+    from htx_rules.checker import Checker  # noqa: PLC0415
+    from htx_rules.parser import parse  # noqa: PLC0415
+
     # Vietnamese typed in decomposed Unicode (an accent as a separate mark)
     # reads the same as precomposed text: names, keywords and labels match.
     source = SourceText(name, unicodedata.normalize("NFC", text))
