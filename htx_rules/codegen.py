@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
+import marshal
 from decimal import Decimal
+from types import CodeType
 from typing import Any, Final
 
 from htx_rules import model as m
@@ -126,13 +129,15 @@ class _Writer:
         self.lines.append("    " * indent + text)
 
     def function(self, name: str, filename: str) -> Any:
-        """Compile the lines as function ``name``; constants become closure cells."""
+        """Compile the lines as function ``name``; constants become closure cells.
+
+        The function keeps its :class:`GeneratedFunction` record, so that a
+        compiled rubric can be cached (see the end of this module)."""
         names = sorted(self.namespace)
         body = "\n".join(self.lines).replace("\n", "\n    ")
         factory = f"def _factory({', '.join(names)}):\n    {body}\n    return {name}\n"
-        scope: dict[str, Any] = {}
-        exec(compile(factory, filename, "exec"), scope)  # generated from constants only
-        return scope["_factory"](**self.namespace)
+        code = compile(factory, filename, "exec")  # generated from constants only
+        return GeneratedFunction(dict(self.namespace), code).build()
 
 
 def _literal(value: Any) -> str | None:
@@ -756,7 +761,6 @@ class CompiledProgram:
     """A checked rubric compiled to Python functions; build once, run many times.
 
     Attributes:
-        plan: What the trace tree shows besides the record, fixed by the rubric.
         source_code: The generated source of the untraced and traced functions,
             for inspection (it holds generated names only).
     """
@@ -769,10 +773,9 @@ class CompiledProgram:
         self._untraced = untraced.generate()
         self._traced = traced.generate()
         self.source_code = "\n".join(untraced.out.lines) + "\n\n" + "\n".join(traced.out.lines)
-        self.plan: TracePlan = make_plan(
-            model,
+        #: what :attr:`plan` is made from, when first needed
+        self._plan_inputs = (
             source,
-            traced.reference,
             frozenset(traced.scaled_raw),
             frozenset(traced.given_percent),
         )
@@ -780,6 +783,22 @@ class CompiledProgram:
         self.part_ids = {part.id: index for index, part in enumerate(model.parts)}
         #: scaled points to Decimals
         self.decimals = decimal_points(self.places)
+
+    @functools.cached_property
+    def plan(self) -> TracePlan:
+        """What the trace tree shows besides the record, fixed by the rubric.
+
+        Made when a trace is first built (scoring and loading do not need it);
+        it holds the reference evaluator's explain functions, which cannot be
+        pickled, so a cached rubric makes it again too."""
+        source, scaled, given_percent = self._plan_inputs
+        return make_plan(self.model, source, _Compiler(self.model, source), scaled, given_percent)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return picklable_state(self.__dict__, rebuilt=("plan",))
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(restored_state(state))
 
     def score(self, values: Any, traced: bool) -> tuple[Any, ...]:
         """Score validated evidence: total, standard, bonus, deduction (scaled
@@ -818,3 +837,74 @@ class CompiledProgram:
             tuple(dict.fromkeys(missing)),
             build_trace(self.plan, result[7], values) if traced else None,
         )
+
+
+# ---------------------------------------------------------------- keeping generated code
+# The compiled-rubric cache (htx_rules.rubric_cache) pickles a whole Rubric.
+# A function cannot be pickled, so every generated function keeps the record it
+# was made from: the code object of its factory, and the namespace its
+# generated names are bound to (Decimals, strings, spans, frozensets, tuples,
+# classes and module-level helpers: all picklable).  The record is pickled with
+# its code marshalled (no compile when loading), and builds the function again.
+#
+# What the generator must keep for the cache to work (tests/test_rubric_cache.py
+# checks it):
+#
+# 1. Every generated function is made by _Writer.function (or else by
+#    GeneratedFunction(...).build()), never by a bare exec.
+# 2. Every attribute of CompiledProgram (and of EvidenceSchema) is picklable,
+#    or a generated function, or listed in ``rebuilt`` by its __getstate__ and
+#    made again when first used (like ``plan``: a functools.cached_property).
+# 3. A namespace holds values, not closures or lambdas; a shared object whose
+#    identity matters (REQUIRES_UNMET, the DecimalPoints tables) pickles as a
+#    reference to the module's one copy (its __reduce__).
+
+_RECORD = "_htx_generated"
+
+
+class GeneratedFunction:
+    """How one generated function was made; pickled in its place.
+
+    Attributes:
+        namespace: The values the generated names are bound to.
+        code: The compiled module that defines ``_factory``, which takes the
+            namespace and returns the function.
+    """
+
+    __slots__ = ("code", "namespace")
+
+    def __init__(self, namespace: dict[str, Any], code: CodeType) -> None:
+        self.namespace = namespace
+        self.code = code
+
+    def build(self) -> Any:
+        """The function: run the factory's code with the namespace."""
+        scope: dict[str, Any] = {}
+        exec(self.code, scope)  # generated from constants only
+        function = scope["_factory"](**self.namespace)
+        setattr(function, _RECORD, self)
+        return function
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _unmarshal, (self.namespace, marshal.dumps(self.code))
+
+
+def _unmarshal(namespace: dict[str, Any], code: bytes) -> GeneratedFunction:
+    # The cache key holds the Python version: its marshal format is the one written.
+    return GeneratedFunction(namespace, marshal.loads(code))
+
+
+def picklable_state(state: dict[str, Any], rebuilt: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An object's ``__dict__`` for pickling: each generated function replaced
+    by its record, and the attributes in ``rebuilt`` left out."""
+    return {
+        key: getattr(value, _RECORD, value) for key, value in state.items() if key not in rebuilt
+    }
+
+
+def restored_state(state: dict[str, Any]) -> dict[str, Any]:
+    """The ``__dict__`` of an unpickled object: each record built into its function."""
+    return {
+        key: value.build() if isinstance(value, GeneratedFunction) else value
+        for key, value in state.items()
+    }

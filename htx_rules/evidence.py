@@ -17,12 +17,12 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
 from htx_rules import model as m
-from htx_rules.codegen import compile_validator
+from htx_rules.codegen import compile_validator, picklable_state, restored_state
 from htx_rules.decimals import HUNDRED, ZERO, Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem
 from htx_rules.messages import LongNumber, QuotedList, TypeWord, Verbatim, text_for
@@ -213,6 +213,14 @@ class EvidenceSchema:
             },
             MAX_DECIMALS,
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The field validators are closures: they are made again when unpickled.
+        return picklable_state(self.__dict__, rebuilt=("validators",))
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(restored_state(state))
+        self.validators = {name: validator_for(f) for name, f in self.fields.items()}
 
     def validate(self, evidence: object, *, strict: bool = False) -> dict[str, Value]:
         """Check ``evidence`` and return it in the engine's form (numbers as Decimal,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import unicodedata
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricC
 from htx_rules.evaluator import highest_total
 from htx_rules.evidence import EvidenceSchema, validate_assessments
 from htx_rules.result import Assessment, Result, Scored, Value
+from htx_rules.rubric_cache import entry_key, read_entry, write_entry
 from htx_rules.source import SourceText, Span
 from htx_rules.trace import assessment_key
 
@@ -172,7 +174,9 @@ class Rubric:
         return highest_total(self.model)
 
 
-def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Rubric:
+def loads(
+    text: str, name: str = "<string>", *, sha256: str | None = None, cache: bool = False
+) -> Rubric:
     """Compile rubric text.
 
     Args:
@@ -181,13 +185,46 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
         sha256: The SHA-256 of the bytes the text was decoded from, when it
             came from a file (:func:`load` passes it); by default, of the
             text's UTF-8 encoding.
+        cache: Use the compiled-rubric cache, as :func:`load` does (off by
+            default: text built in memory is seldom compiled twice).
 
     Raises:
         RubricSyntaxError: the text does not follow the language's grammar.
         RubricCompileError: it does, but names, types, maxima or dependencies are wrong.
     """
-    source, model = compile_model(text, name)
-    return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
+    content = sha256_hex(text.encode("utf-8"))
+    digest = sha256 if sha256 is not None else content
+    if not cache:
+        return _compile(text, name, digest)
+    key = entry_key("text", content, name, digest)
+    return _cached(key, name, digest) or _keep(key, _compile(text, name, digest))
+
+
+def _compile(text: str, name: str, sha256: str) -> Rubric:
+    # The collector is paused: compiling makes many objects and no garbage
+    # cycles, and a full collection (of every module and the parser tables)
+    # in the middle would take a quarter of the time.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        source, model = compile_model(text, name)
+        return Rubric(model, source, sha256)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _cached(key: str, name: str, sha256: str) -> Rubric | None:
+    """The rubric the compiled-rubric cache holds under ``key``, if any."""
+    found = read_entry(key)
+    if isinstance(found, Rubric) and found.sha256 == sha256 and found.source.name == name:
+        return found
+    return None
+
+
+def _keep(key: str, rubric: Rubric) -> Rubric:
+    write_entry(key, rubric)
+    return rubric
 
 
 def compile_model(
@@ -256,29 +293,41 @@ _LOCAL_PROBLEMS = frozenset(
 )
 
 
-def load(path: str | os.PathLike[str]) -> Rubric:
+def load(path: str | os.PathLike[str], *, cache: bool = True) -> Rubric:
     """Read and compile a rubric file (UTF-8).
+
+    A rubric compiled before, with the same bytes and name by the same engine,
+    is loaded from the compiled-rubric cache instead (see
+    ``docs/python-api.md``); ``cache=False`` compiles it whatever the cache
+    holds, and leaves the cache as it is.
 
     Raises:
         OSError: the file cannot be read.
         RubricSyntaxError, RubricCompileError: as :func:`loads`.
     """
-    return load_bytes(Path(path).read_bytes(), str(path))
+    return load_bytes(Path(path).read_bytes(), str(path), cache=cache)
 
 
-def load_bytes(raw: bytes, name: str) -> Rubric:
+def load_bytes(raw: bytes, name: str, *, cache: bool = True) -> Rubric:
     """Compile a rubric file's bytes (UTF-8, with or without a byte-order mark).
 
     Args:
         raw: The file's bytes, as read; their SHA-256 is the rubric's hash.
         name: The name errors and traces show for it (usually the file's path).
+        cache: Use the compiled-rubric cache (see :func:`load`).
 
     Raises:
         RubricCompileError: the bytes are not UTF-8 (the error names the line
             and column of the first bad byte), or as :func:`loads`.
         RubricSyntaxError: as :func:`loads`.
     """
-    return loads(decode_rubric(raw, name), name=name, sha256=sha256_hex(raw))
+    digest = sha256_hex(raw)
+    if not cache:
+        return _compile(decode_rubric(raw, name), name, digest)
+    key = entry_key("bytes", digest, name, digest)
+    return _cached(key, name, digest) or _keep(
+        key, _compile(decode_rubric(raw, name), name, digest)
+    )
 
 
 def decode_rubric(raw: bytes, name: str) -> str:

@@ -54,6 +54,9 @@ class _RequiresUnmet:
     def __repr__(self) -> str:
         return "REQUIRES_UNMET"
 
+    def __reduce__(self) -> str:
+        return "REQUIRES_UNMET"  # pickled as the one token: it is compared by identity
+
 
 REQUIRES_UNMET: Final = _RequiresUnmet()
 SUM: Final = Decision("sum")
@@ -324,6 +327,10 @@ class DecimalPoints(dict[int, Decimal]):
     def __init__(self, places: int) -> None:
         super().__init__()
         self.places = places
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as the shared table of its places, not as its contents.
+        return decimal_points, (self.places,)
 
     def __missing__(self, scaled: int) -> Decimal:
         # From text, so that the conversion is exact whatever the size.
