@@ -26,11 +26,17 @@ character, so a keyword costs one dict look-up.  Everything else is Lark's:
 * positions, line counting and ignored terminals (spaces, comments) as in
   :class:`lark.lexer.BasicLexer`.
 
+It also reads what the grammar Lark builds its tables from leaves out: the
+further spellings of a keyword (``trên``, ``trong_số``, ``của`` for ``of``)
+are string terminals of the lexer alone, read wherever their keyword may
+stand, whose tokens take the keyword's type.  The parser's tables hold one
+terminal per keyword, half the states of one terminal per spelling.
+
 The parser installs it through Lark's ``_plugins`` option, in place of
-``lark.lexer.ContextualLexer``; the parser tables (and their cache file) do
-not change.  ``tests/test_lexer.py`` holds the two lexers to the same tokens
-and the same errors on the shipped rubrics, every test rubric and random
-damage to them.
+``lark.lexer.ContextualLexer``.  ``tests/test_lexer.py`` holds it to what
+Lark's own lexer did with one terminal per spelling (a grammar built as
+htx_rules built it before): the same tokens, trees and errors on the shipped
+rubrics, every diagnostic's rubric and random damage to them.
 """
 
 from __future__ import annotations
@@ -68,7 +74,9 @@ class _StateScanner:
     """The scanner of one set of accepted terminals."""
 
     def __init__(self, owner: ContextualScanner, names: frozenset[str]) -> None:
-        by_name, rank = owner.terminals_by_name, owner.rank
+        by_name, rank, type_of = owner.terminals_by_name, owner.rank, owner.type_of
+        spellings = owner.spellings
+        names = names.union(*(spellings[n] for n in names if n in spellings))
         terminals = sorted((by_name[n] for n in names if n in by_name), key=lambda t: rank[t.name])
         regexes = {t.name for t in terminals if not isinstance(t.pattern, PatternStr)}
         embedded: set[str] = set()
@@ -79,7 +87,7 @@ class _StateScanner:
                 for regex in owner.whole_matches(string):
                     if regex in regexes:
                         retyped = self.unless.setdefault(regex, {})
-                        retyped.setdefault(string.pattern.value, string.name)
+                        retyped.setdefault(string.pattern.value, type_of(string.name))
                         embedded.add(string.name)
         kept = [t for t in terminals if t.name not in embedded]
         self.allowed = frozenset(t.name for t in kept)
@@ -90,7 +98,7 @@ class _StateScanner:
                     self.steps.append((True, {}, ""))
                 by_first: dict[str, list[tuple[str, str]]] = self.steps[-1][1]
                 value = terminal.pattern.value
-                by_first.setdefault(value[0], []).append((value, terminal.name))
+                by_first.setdefault(value[0], []).append((value, type_of(terminal.name)))
             else:
                 self.steps.append((False, owner.compiled(terminal), terminal.name))
 
@@ -113,6 +121,11 @@ class ContextualScanner(Lexer):
 
     Built by Lark with the lexer configuration, the terminals each parser
     state accepts and those every state accepts (the indenter's ``_NL``).
+
+    ``more_spellings`` adds string terminals the grammar does not have, each
+    another spelling of a string terminal it has: ``{"OF__1": ("OF", "trên")}``.
+    Such a terminal is read wherever its keyword may stand, exactly as if the
+    grammar had it there, and its tokens get the keyword's type (``OF``).
     """
 
     def __init__(
@@ -120,6 +133,8 @@ class ContextualScanner(Lexer):
         conf: LexerConf,
         states: Mapping[int, Collection[str]],
         always_accept: Collection[str] = (),
+        *,
+        more_spellings: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         if (
             conf.use_bytes
@@ -127,7 +142,16 @@ class ContextualScanner(Lexer):
             or any(t.pattern.flags for t in conf.terminals if isinstance(t.pattern, PatternStr))
         ):  # pragma: no cover - not how parser.py builds it
             raise ValueError("ContextualScanner reads text, without callbacks or flagged strings")
-        self.terminals_by_name: dict[str, TerminalDef] = conf.terminals_by_name
+        self.terminals_by_name: dict[str, TerminalDef] = dict(conf.terminals_by_name)
+        #: a keyword's terminal -> the terminals of its further spellings
+        self.spellings: dict[str, frozenset[str]] = {}
+        self._keywords: dict[str, str] = {}
+        for name, (keyword, word) in (more_spellings or {}).items():
+            priority = self.terminals_by_name[keyword].priority
+            self.terminals_by_name[name] = TerminalDef(name, PatternStr(word), priority)
+            self.spellings[keyword] = self.spellings.get(keyword, frozenset()) | {name}
+            self._keywords[name] = keyword
+        terminals = list(self.terminals_by_name.values())
         self.ignore_types = frozenset(conf.ignore)
         self._re = conf.re_module
         self._flags = conf.g_regex_flags
@@ -138,14 +162,18 @@ class ContextualScanner(Lexer):
         self._compiled: dict[str, Any] = {}
         self._whole: dict[str, tuple[str, ...]] = {}
         #: every terminal's place in Lark's scanner order
-        self.rank = {t.name: place for place, t in enumerate(sorted(conf.terminals, key=_sort_key))}
-        self._regexes = [t for t in conf.terminals if not isinstance(t.pattern, PatternStr)]
+        self.rank = {t.name: place for place, t in enumerate(sorted(terminals, key=_sort_key))}
+        self._regexes = [t for t in terminals if not isinstance(t.pattern, PatternStr)]
         self.newline_types = frozenset(
-            t.name for t in conf.terminals if _has_newline(t.pattern.to_regexp())
+            t.name for t in terminals if _has_newline(t.pattern.to_regexp())
         )
         self._root: _StateScanner | None = None
 
     # ------------------------------------------------------------ per terminal, once
+
+    def type_of(self, name: str) -> str:
+        """The token type a terminal gives: its keyword's, for a further spelling."""
+        return self._keywords.get(name, name)
 
     def compiled(self, terminal: TerminalDef) -> Any:
         """A terminal's own pattern, compiled the first time it is needed."""

@@ -1,15 +1,25 @@
-"""The parser's lexer reads every text exactly as Lark's own contextual lexer.
+"""The parser reads every text exactly as Lark's own lexer did with the old grammar.
 
 :class:`htx_rules.lexer.ContextualScanner` replaces ``lark.lexer.ContextualLexer``
-only to avoid compiling a regular expression per parser state.  Here both read
-the same texts with the same parser tables and postlexer, and must give the
-same tokens (type, text, every position) and the same outcome: the same tree,
-or the same error with the same position and the same expected terminals.
+to avoid compiling a regular expression per parser state, and reads the
+further spellings of each keyword (``trên`` for ``of``) that the grammar given
+to Lark leaves out.  The reference here is how htx_rules parsed before: one
+Lark terminal per spelling (``OF__1: "trên"``, every ``OF`` of a rule spelt
+``(OF | OF__1 | ...)``), Lark's own contextual lexer, and the postlexer giving
+each spelling's token its keyword's type.  Both must give the same tokens
+(type, text, every position) and the same outcome: the same tree, or the same
+error at the same place expecting the same terminals (spellings named as
+their keyword).
 """
 
 from __future__ import annotations
 
+import collections
 import functools
+import hashlib
+import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +30,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from htx_rules import parser
+from htx_rules._resources import cache_directory, resource_path
 from htx_rules.lexer import ContextualScanner
 from tests.conftest import ROOT
 from tests.test_compile_errors import CASES
@@ -35,9 +46,10 @@ rubric r "Bảng điểm"
   deadline 2021-12-20
   rounding 2 decimals half-up
 
-evidence
+minh_chứng
   x yes/no "X"
-  n count "N" from 0 to 99
+  y có/không "Y"
+  n số_lượng "N" từ 0 đến 99
   p percent "P"
   t money "T"
   c one of "C"
@@ -57,6 +69,8 @@ part I "Phần một" max 10
       0.5 mỗi n, tối đa 3
     criterion I.3.b "b" max 2
       target t of 10.000.000 đồng: linear
+    criterion I.3.c "c" max 0
+      chỉ_tiêu t trên 5 đồng: tỷ_lệ_thuận
 
 bonus "Cộng" max 1
   rule B.1 "b" max 1
@@ -64,26 +78,85 @@ bonus "Cộng" max 1
 """
 
 
+# ---------------------------------------------------------------- the reference
+
+_TERMINAL_NAME = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
+
+
+def _grammar_one_terminal_per_spelling() -> str:
+    """The grammar as htx_rules gave it to Lark before: every spelling its own
+    terminal, a keyword used once an inlined rule ``_kw_year: YEAR | YEAR__1``."""
+    text = resource_path("grammar", parser.GRAMMAR_FILE).read_text(encoding="utf-8")
+    rules = text.partition(parser._KEYWORDS_MARKER)[0]
+    spellings = parser.keywords()
+    code = [line.partition("//")[0] for line in rules.splitlines()]
+    uses = collections.Counter(
+        name for line in code for name in _TERMINAL_NAME.findall(line) if name in spellings
+    )
+
+    def alternatives(match: re.Match[str]) -> str:
+        keyword = match.group()
+        words = spellings.get(keyword)
+        if words is None:
+            return keyword
+        if uses[keyword] == 1:
+            return f"_kw_{keyword.lower()}"
+        names = [keyword] + [parser._spelling_terminal(keyword, i) for i in range(1, len(words))]
+        return "(" + " | ".join(names) + ")"
+
+    lines = []
+    for line in rules.splitlines():
+        code_part, comment, rest = line.partition("//")
+        lines.append(_TERMINAL_NAME.sub(alternatives, code_part) + comment + rest)
+    for keyword, words in spellings.items():
+        names = [keyword] + [parser._spelling_terminal(keyword, i) for i in range(1, len(words))]
+        if uses[keyword] == 1:
+            lines.append(f"_kw_{keyword.lower()}: " + " | ".join(names))
+        lines.extend(f'{name}: "{word}"' for name, word in zip(names, words, strict=True))
+    return "\n".join(lines) + "\n"
+
+
+class _RenamingIndenter(parser._RubricIndenter):
+    """The old postlexer: a spelling's token takes its keyword's type first."""
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        types = parser._INDENTER.spelling_types
+
+        def renamed() -> Iterator[Token]:
+            for token in stream:
+                token.type = types.get(token.type, token.type)
+                yield token
+
+        return super().process(renamed())  # type: ignore[no-any-return]
+
+
+_REFERENCE_INDENTER = _RenamingIndenter()
+
+
 @functools.cache
-def _lark_own() -> Lark:
-    """The same grammar and tables with Lark's own contextual lexer."""
-    ours = parser._parser()
-    grammar, _spellings = parser._grammar()
+def _reference() -> Lark:
+    """The old grammar with Lark's own contextual lexer (tables cached like the parser's)."""
+    parser._parser()  # the keyword types of the indenter
+    grammar = _grammar_one_terminal_per_spelling()
     options: dict[str, Any] = {}
-    cached = ours.options.cache
-    if cached:
-        options["cache"] = cached  # the plugin is not part of Lark's cache key
-    own = Lark(
+    folder = cache_directory()
+    if folder is not None:
+        key = hashlib.sha256(
+            f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
+        ).hexdigest()[:16]
+        options["cache"] = str(folder / f"test-lexer-reference-{key}.lark")
+    reference = Lark(
         grammar,
         parser="lalr",
         lexer="contextual",
-        postlex=parser._INDENTER,
+        postlex=_REFERENCE_INDENTER,
         propagate_positions=True,
         maybe_placeholders=False,
         **options,
     )
-    assert not isinstance(own.parser.lexer.lexer, ContextualScanner)
-    return own
+    _REFERENCE_INDENTER.keyword_types = parser._INDENTER.keyword_types
+    assert not isinstance(reference.parser.lexer.lexer, ContextualScanner)
+    return reference
 
 
 def _tokens(record: list[Token]) -> list[tuple[Any, ...]]:
@@ -101,62 +174,84 @@ def _tree(tree: Tree[Token] | Token) -> Any:
     return (tree.data, where, [_tree(child) for child in tree.children])
 
 
+def _names(names: Any) -> list[str]:
+    """Terminal names, a spelling's named as its keyword."""
+    types = parser._INDENTER.spelling_types
+    return sorted({types.get(name, name) for name in names or ()})
+
+
 def _error(error: Exception) -> tuple[Any, ...]:
     found: tuple[Any, ...] = (type(error).__name__,)
     if isinstance(error, UnexpectedInput):
         found += (error.line, error.column, getattr(error, "pos_in_stream", None))
     if isinstance(error, UnexpectedCharacters):
-        found += (sorted(error.allowed or ()), error.char)
+        found += (_names(error.allowed), error.char)
     if isinstance(error, UnexpectedToken):
-        found += (_tokens([error.token]), sorted(error.expected), sorted(error.accepts or ()))
+        token = error.token
+        found += (
+            _names([token.type]),
+            _tokens([token])[0][1:],
+            _names(error.expected),
+            _names(error.accepts),
+        )
     token = getattr(error, "token", None)
     if isinstance(token, Token) and not isinstance(error, UnexpectedInput):
         found += tuple(_tokens([token]))
     return found
 
 
-def _read(with_parser: Lark, text: str) -> tuple[Any, list[tuple[Any, ...]]]:
+def _read(with_parser: Lark, indenter: parser._RubricIndenter, text: str) -> Any:
     """What ``with_parser`` makes of ``text``: the tree or the error, and every token."""
     text = text if text.endswith("\n") else text + "\n"
     record: list[Token] = []
     with parser._LOCK:
-        parser._INDENTER.text = text
-        parser._INDENTER.record = record
+        indenter.text = text
+        indenter.record = record
         try:
             outcome: Any = ("tree", _tree(with_parser.parse(text)))
         except (UnexpectedInput, parser._IndentationError, parser._GluedKeyword) as error:
             outcome = ("error", _error(error))
         finally:
-            parser._INDENTER.record = None
+            indenter.record = None
     return outcome, _tokens(record)
 
 
-def _same(text: str) -> None:
-    ours = _read(parser._parser(), text)
-    theirs = _read(_lark_own(), text)
-    assert ours == theirs
+def _ours(text: str) -> Any:
+    return _read(parser._parser(), parser._INDENTER, text)
+
+
+def _same(text: str) -> Any:
+    ours = _ours(text)
+    assert ours == _read(_reference(), _REFERENCE_INDENTER, text)
+    return ours
 
 
 class TestSameAsLark:
-    """Our lexer and Lark's read every text the same way."""
+    """Our lexer and grammar read every text as the old ones did."""
 
     def test_the_parser_uses_our_lexer(self) -> None:
-        """The parser is built with ContextualScanner in place of Lark's lexer."""
-        assert isinstance(parser._parser().parser.lexer.lexer, ContextualScanner)
-        assert lark.__version__  # the tables come from the Lark installed
+        """The parser is built with ContextualScanner, on half the states of the old grammar."""
+        ours = parser._parser()
+        assert isinstance(ours.parser.lexer.lexer, ContextualScanner)
+        old_states = len(_reference().parser.parser.parser.parse_table.states)
+        new_states = len(ours.parser.parser.parser.parse_table.states)
+        assert new_states * 2 < old_states
 
     def test_shipped_and_example_rubrics(self) -> None:
         """Every .rules file of the repository: the same tokens and the same tree."""
         assert len(RUBRIC_FILES) >= 10
+        vietnamese = 0
         for path in RUBRIC_FILES:
-            _same(Path(path).read_text(encoding="utf-8"))
+            _outcome, tokens = _same(Path(path).read_text(encoding="utf-8"))
+            vietnamese += any(t[1] == "tiêu_chí" for t in tokens)
+        assert vietnamese  # the Vietnamese keywords were read
 
     def test_every_diagnostic_case(self) -> None:
         """Every rubric of the diagnostics table, most of them wrong on purpose."""
         errors = 0
         for case in CASES:
-            ours = _read(parser._parser(), case.text)
-            assert ours == _read(_lark_own(), case.text), case.code
+            ours = _ours(case.text)
+            assert ours == _read(_reference(), _REFERENCE_INDENTER, case.text), case.code
             errors += ours[0][0] == "error"
         assert errors >= 10  # the syntax errors are among them
 
@@ -199,6 +294,14 @@ class TestSameAsLark:
                         "2021-12-20",
                         "1.000 đồng",
                         "I.9",
+                        "trên",
+                        "của",
+                        "có/không",
+                        "nửa_lên",
+                        "tối",
+                        "điểm",
+                        "và",
+                        "không",
                     ]
                 ),
             ),
