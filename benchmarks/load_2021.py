@@ -24,8 +24,13 @@ cases, each with its own cache folder state (``HTX_RULES_CACHE_DIR``):
 * the whole process (interpreter start to rubric ready), timed from outside,
   for the cold compile and the cached load.
 
-Runs are interleaved (one of each case, then again), so a busy machine slows
-every case alike.  This is a script, not a test: timings are never asserted
+Each process reports wall time (``time.perf_counter``) and CPU time
+(``time.process_time``, less disturbed by other work on the machine).  Runs
+are interleaved (one of each case, then again), so a busy machine slows every
+case alike.  ``--checkout FOLDER`` measures the htx_rules of another checkout
+(for example an older commit, ``git archive COMMIT | tar -x -C FOLDER``) with
+the same method; before the compiled-rubric cache existed, its "cached load"
+is a compile.  This is a script, not a test: timings are never asserted
 in the test suite.
 """
 
@@ -34,7 +39,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -47,8 +51,11 @@ from typing import Any
 
 from tabulate import tabulate
 
-ROOT = Path(__file__).resolve().parent.parent
-RUBRIC = ROOT / "rubrics" / "2021.rules"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from score_2021 import RUBRIC, machine
+
+ROOT = RUBRIC.parent.parent
 
 TARGET_COLD_MS = 50.0
 TARGET_CACHED_MS = 5.0
@@ -66,6 +73,7 @@ import htx_rules
 times = {"import": since(start)}
 imported = now()
 case, path = sys.argv[1], sys.argv[2]
+assert htx_rules.__file__.startswith(sys.argv[3]), htx_rules.__file__
 if case in ("cold", "nocache"):
     import htx_rules.parser, htx_rules.builder, htx_rules.checker
     times["compiler"] = since(imported)
@@ -80,12 +88,18 @@ print(json.dumps(times))
 """
 
 
+#: Set by ``--checkout``: the htx_rules of another checkout, measured instead.
+CHECKOUT: list[str] = []
+
+
 def probe(case: str, cache: str) -> tuple[dict[str, Any], float]:
     """One fresh process for ``case``: its own timings, and its whole wall time."""
     env = {**os.environ, "HTX_RULES_CACHE_DIR": cache}
+    if CHECKOUT:
+        env["PYTHONPATH"] = CHECKOUT[0]
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, case, str(RUBRIC)],
+        [sys.executable, "-c", PROBE, case, str(RUBRIC), CHECKOUT[0] if CHECKOUT else str(ROOT)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -102,28 +116,17 @@ def forget_rubrics(folder: Path) -> None:
         entry.unlink()
 
 
-def machine() -> list[tuple[str, str]]:
-    """Where the numbers were measured."""
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        cpu = platform.processor() or "unknown"
-    return [
-        ("platform", platform.platform()),
-        ("python", f"{platform.python_implementation()} {platform.python_version()}"),
-        ("cpu", f"{cpu} ({os.cpu_count()} logical CPUs)"),
-    ]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     options.add_argument("--repeat", type=int, default=7, help="runs of each case (default 7)")
+    options.add_argument(
+        "--checkout",
+        help="measure the htx_rules of this folder (another checkout, such as an older "
+        "commit's `git archive`) instead of this one",
+    )
     args = options.parse_args(argv)
+    if args.checkout:
+        CHECKOUT.append(str(Path(args.checkout).resolve()))
 
     folder = Path(tempfile.mkdtemp(prefix="htx-rules-load-"))
     try:
@@ -159,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         used = f"{statistics.median(cpu[name]):.1f}" if name in cpu else ""
         return [label, f"{statistics.median(values):.1f}", f"{min(values):.1f}", used]
 
-    print(f"rubrics/2021.rules, a fresh process for each run, {args.repeat} runs of each")
+    measured = f" (htx_rules of {args.checkout})" if args.checkout else ""
+    print(f"rubrics/2021.rules, a fresh process for each run, {args.repeat} runs of each{measured}")
     print(
         tabulate(
             [

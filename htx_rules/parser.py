@@ -157,18 +157,20 @@ def _further_spellings() -> dict[str, tuple[str, str]]:
     }
 
 
+def tables_cache(grammar: str, prefix: str = "grammar") -> dict[str, Any]:
+    """Lark's option to keep the LALR tables of ``grammar`` in the cache folder
+    (none without one): building them takes ~100 ms.  The file is named by the
+    grammar, Lark and Python versions; Lark checks it when it reads it."""
+    cache = cache_directory()
+    if cache is None:
+        return {}
+    key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode())
+    return {"cache": str(cache / f"{prefix}-{key.hexdigest()[:16]}.lark")}
+
+
 @functools.cache
 def _parser() -> Lark:
     grammar, spellings = _grammar()
-    options: dict[str, Any] = {}
-    cache = cache_directory()
-    if cache is not None:
-        # Building the LALR tables takes ~100 ms; Lark keeps them in this file,
-        # named by the grammar, Lark and Python versions, and checks them on load.
-        key = hashlib.sha256(
-            f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
-        ).hexdigest()[:16]
-        options["cache"] = str(cache / f"grammar-{key}.lark")
     further = _further_spellings()
     parser = Lark(
         grammar,
@@ -180,7 +182,7 @@ def _parser() -> Lark:
         # Lark's contextual lexer, without compiling a regex per parser state,
         # reading every spelling of each keyword.
         _plugins={"ContextualLexer": functools.partial(ContextualScanner, more_spellings=further)},
-        **options,
+        **tables_cache(grammar),
     )
     _INDENTER.keyword_types = frozenset(spellings)
     _INDENTER.spelling_types = {name: keyword for name, (keyword, _word) in further.items()}

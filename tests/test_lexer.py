@@ -16,21 +16,18 @@ from __future__ import annotations
 
 import collections
 import functools
-import hashlib
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import lark
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from htx_rules import parser
-from htx_rules._resources import cache_directory, resource_path
+from htx_rules._resources import resource_path
 from htx_rules.lexer import ContextualScanner
 from tests.conftest import ROOT
 from tests.test_compile_errors import CASES
@@ -138,13 +135,6 @@ def _reference() -> Lark:
     """The old grammar with Lark's own contextual lexer (tables cached like the parser's)."""
     parser._parser()  # the keyword types of the indenter
     grammar = _grammar_one_terminal_per_spelling()
-    options: dict[str, Any] = {}
-    folder = cache_directory()
-    if folder is not None:
-        key = hashlib.sha256(
-            f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
-        ).hexdigest()[:16]
-        options["cache"] = str(folder / f"test-lexer-reference-{key}.lark")
     reference = Lark(
         grammar,
         parser="lalr",
@@ -152,7 +142,7 @@ def _reference() -> Lark:
         postlex=_REFERENCE_INDENTER,
         propagate_positions=True,
         maybe_placeholders=False,
-        **options,
+        **parser.tables_cache(grammar, "test-lexer-reference"),
     )
     _REFERENCE_INDENTER.keyword_types = parser._INDENTER.keyword_types
     assert not isinstance(reference.parser.lexer.lexer, ContextualScanner)
