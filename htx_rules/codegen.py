@@ -853,8 +853,9 @@ class CompiledProgram:
 # 1. Every generated function is made by _Writer.function (or else by
 #    GeneratedFunction(...).build()), never by a bare exec.
 # 2. Every attribute of CompiledProgram (and of EvidenceSchema) is picklable,
-#    or a generated function, or listed in ``rebuilt`` by its __getstate__ and
-#    made again when first used (like ``plan``: a functools.cached_property).
+#    or a generated function (alone, or in a tuple, list or dict), or listed in
+#    ``rebuilt`` by its __getstate__ and made again when first used (like
+#    ``plan``: a functools.cached_property).
 # 3. A namespace holds values, not closures or lambdas; a shared object whose
 #    identity matters (REQUIRES_UNMET, the DecimalPoints tables) pickles as a
 #    reference to the module's one copy (its __reduce__).
@@ -895,16 +896,29 @@ def _unmarshal(namespace: dict[str, Any], code: bytes) -> GeneratedFunction:
 
 
 def picklable_state(state: dict[str, Any], rebuilt: tuple[str, ...] = ()) -> dict[str, Any]:
-    """An object's ``__dict__`` for pickling: each generated function replaced
-    by its record, and the attributes in ``rebuilt`` left out."""
-    return {
-        key: getattr(value, _RECORD, value) for key, value in state.items() if key not in rebuilt
-    }
+    """An object's ``__dict__`` for pickling: each generated function (also in a
+    tuple, list or dict) replaced by its record, the attributes in ``rebuilt`` left out."""
+    return {key: _records(value) for key, value in state.items() if key not in rebuilt}
 
 
 def restored_state(state: dict[str, Any]) -> dict[str, Any]:
     """The ``__dict__`` of an unpickled object: each record built into its function."""
-    return {
-        key: value.build() if isinstance(value, GeneratedFunction) else value
-        for key, value in state.items()
-    }
+    return {key: _functions(value) for key, value in state.items()}
+
+
+def _records(value: Any) -> Any:
+    kind = type(value)
+    if kind is tuple or kind is list:
+        return kind(_records(v) for v in value)
+    if kind is dict:
+        return {k: _records(v) for k, v in value.items()}
+    return getattr(value, _RECORD, value) if callable(value) else value
+
+
+def _functions(value: Any) -> Any:
+    kind = type(value)
+    if kind is tuple or kind is list:
+        return kind(_functions(v) for v in value)
+    if kind is dict:
+        return {k: _functions(v) for k, v in value.items()}
+    return value.build() if kind is GeneratedFunction else value

@@ -22,7 +22,7 @@ import htx_rules
 from htx_rules import rubric as rubric_module
 from htx_rules import rubric_cache
 from htx_rules._resources import CACHE_VARIABLE
-from htx_rules.codegen import GeneratedFunction
+from htx_rules.codegen import GeneratedFunction, picklable_state, restored_state
 from tests.conftest import EXAMPLES_2021, ROOT, RUBRIC_2021
 from tests.test_codegen_safety import (
     GENERATED_STRINGS,
@@ -442,6 +442,22 @@ class TestGeneratedCode:
                 assert isinstance(function._htx_generated, GeneratedFunction)  # type: ignore[attr-defined]
         again = pickle.loads(pickle.dumps(rubric))
         assert again.model == rubric.model
+
+    def test_generated_functions_inside_containers(self) -> None:
+        """A generated function held in a tuple, list or dict pickles as its record too."""
+        rubric = htx_rules.load(RUBRIC_2021, cache=False)
+        accept = rubric._schema._accept
+        state = {"one": accept, "many": (accept, [accept], {"k": accept}), "n": 3}
+        frozen = pickle.loads(pickle.dumps(picklable_state(state)))
+        restored = restored_state(frozen)
+        evidence = {"htx_moi": 3, "chi_tieu_htx": 4}
+        expected = accept(evidence)
+        assert restored["n"] == 3
+        assert restored["one"](evidence) == expected
+        functions = restored["many"]
+        assert functions[0](evidence) == functions[1][0](evidence) == expected
+        assert functions[2]["k"](evidence) == expected
+        assert functions[0] is not accept
 
     @pytest.mark.parametrize(
         "path",
