@@ -100,7 +100,7 @@ def probe(case: str, cache: str) -> tuple[dict[str, Any], float]:
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", PROBE, case, str(RUBRIC), CHECKOUT[0] if CHECKOUT else str(ROOT)],
-        cwd=ROOT,
+        cwd=CHECKOUT[0] if CHECKOUT else ROOT,  # python -c imports from its folder first
         env=env,
         capture_output=True,
         text=True,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 import attrs
 
-from htx_rules import digest, render
+from htx_rules import digest
 from htx_rules.ledger import LedgerLine, build_ledger
 from htx_rules.model import Contestant, RubricModel
 from htx_rules.source import Span
@@ -303,16 +303,24 @@ class Result:
         ``lang`` is the language of the ledger's sentences; every number and
         label is the same in both.
         """
+        from htx_rules import render  # noqa: PLC0415 - renderers load when first used
+
         return render.result_to_dict(self, lang)
 
     def to_json(self, lang: Lang = "vi") -> str:
         """The result as JSON text, keys in a stable order; byte-identical for the same inputs."""
+        from htx_rules import render  # noqa: PLC0415 - renderers load when first used
+
         return render.result_to_json(self, lang)
 
     def explain(self, lang: Lang = "vi") -> str:
         """Why each criterion, bonus and deduction earned what it did, line by line."""
+        from htx_rules import render  # noqa: PLC0415 - renderers load when first used
+
         return render.explain(self, lang)
 
     def table(self, lang: Lang = "vi") -> str:
         """A text table of parts, criteria and rules with a one-line explanation each."""
+        from htx_rules import render  # noqa: PLC0415 - renderers load when first used
+
         return render.text_report(self, lang)
