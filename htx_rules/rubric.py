@@ -25,6 +25,7 @@ from htx_rules.source import SourceText, Span
 from htx_rules.trace import assessment_key
 
 _SCORED = tuple.__new__  # builds Scored from a tuple, skipping NamedTuple's __new__
+_NO_JUDGMENTS: dict[Any, Assessment] = {}
 
 
 class Rubric:
@@ -46,7 +47,7 @@ class Rubric:
         #: SHA-256 of the rubric file's bytes (of the text's UTF-8 for :func:`loads`)
         self.sha256 = sha256 or sha256_hex(source.text.encode("utf-8"))
         self._schema = EvidenceSchema(model.fields)
-        self._program = CompiledProgram(model, source)
+        self._program = CompiledProgram(model, source, self._schema.limits)
         self._contestants = {c.code: c for c in model.contestants}
         #: criteria whose points a reviewer gives, by id, in rubric order
         self.assessed: dict[str, m.Criterion] = {
@@ -113,22 +114,25 @@ class Rubric:
             EvidenceError: naming every field (or assessment) whose value is wrong.
         """
         who = None if contestant is None else self._contestant(contestant)
-        values = self._schema.validate(evidence, strict=strict)
         judged: dict[str, Assessment] = {}
         unassessed = self._all_assessed
-        scored_values: Mapping[Any, object] = values
+        judgments: dict[Any, Assessment] = _NO_JUDGMENTS
         if assessments:
             judged = validate_assessments(self.assessed, assessments)
             unassessed = tuple(i for i in self.assessed if i not in judged)
-            if judged:
-                with_judgments: dict[Any, object] = dict(values)
-                for item_id, assessment in judged.items():
-                    with_judgments[assessment_key(item_id)] = assessment
-                scored_values = with_judgments
+            judgments = {assessment_key(item_id): a for item_id, a in judged.items()}
         program = self._program
-        total, standard, bonus, deduction, parts, items, missing, *record = program.score(
-            scored_values, trace
+        # The generated code checks clearly valid evidence itself; anything
+        # else goes to the validator, which explains what is wrong (or returns
+        # the evidence in the form the generated code accepts).
+        scored = (
+            program.score(evidence, trace, judgments, strict) if type(evidence) is dict else None
         )
+        if scored is None:
+            values = self._schema.validate(evidence, strict=strict)
+            scored = program.score(values, trace, judgments)
+            assert scored is not None, "the generated checks refused validated evidence"
+        total, standard, bonus, deduction, parts, items, missing, given, *record = scored
         decimals = program.decimals
         return Result(
             decimals[total],
@@ -137,13 +141,10 @@ class Rubric:
             decimals[deduction],
             tuple(dict.fromkeys(missing)) if missing else (),
             who,
-            values,
-            _SCORED(Scored, (program, parts, items, record[0] if trace else None)),
-            self.model,
-            self.source.name,
+            _SCORED(Scored, (program, parts, items, record[0] if trace else None, given)),
+            self,
             unassessed,
             judged,
-            self.sha256,
         )
 
     def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:
