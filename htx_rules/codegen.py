@@ -45,7 +45,7 @@ from htx_rules.evaluator import (
     make_plan,
 )
 from htx_rules.ranges import RangeAnalysis
-from htx_rules.result import TraceNode
+from htx_rules.result import Scored, TraceNode
 from htx_rules.source import SourceText
 from htx_rules.trace import (
     REQUIRES_UNMET,
@@ -142,6 +142,8 @@ class _Writer:
             "Undefined": Undefined,
             "_divide": _divide,
             "_negative_target": _negative_target,
+            "_new": tuple.__new__,
+            "_Scored": Scored,
             "_no_quotient": _no_quotient,
             "_ratio_compare": _ratio_compare,
             "_absent": _absent,
@@ -893,16 +895,18 @@ class _Generator:
         out.line(1, "total = standard + bonus - deduction")
         out.line(1, "if total < 0: total = 0")
         items = "".join(f"p{self.index[item_id]}, " for item_id in self.items)
-        result = (
-            f"total, standard, bonus, deduction, ({''.join(p + ', ' for p in parts)}), "
-            f"({items}), missing, given"
-        )
+        record = "None"
         if self.traced:
-            record = "".join(
-                f"r{self.index[item_id]}, t{self.index[item_id]}, " for item_id in self.order
+            record = "({})".format(
+                "".join(
+                    f"r{self.index[item_id]}, t{self.index[item_id]}, " for item_id in self.order
+                )
             )
-            result += f", ({record})"
-        out.line(1, f"return {result}")
+        out.line(
+            1,
+            f"return total, standard, bonus, deduction, _new(_Scored, "
+            f"(({''.join(p + ', ' for p in parts)}), ({items}), {record}, given, missing))",
+        )
 
     def group(self, name: str, maximum: Decimal, members: list[str]) -> str:
         top = int(maximum.scaleb(self.places))
@@ -1126,9 +1130,9 @@ class CompiledProgram:
         strict: bool = False,
     ) -> tuple[Any, ...] | None:
         """Check and score evidence: total, standard, bonus, deduction (scaled
-        integers), part and item points (tuples of scaled integers), missing
-        fields, the values read (see :meth:`evidence`), and with ``traced`` the
-        record the trace is built from.
+        integers) and the :class:`~htx_rules.result.Scored` points of parts
+        and items, with the values read (see :meth:`evidence`), the missing
+        fields and, with ``traced``, the record the trace is built from.
 
         None when the evidence is not clearly valid (a wrong type, a value out
         of bounds, an unknown key; with ``strict``, a field not given): the
@@ -1176,15 +1180,15 @@ class CompiledProgram:
         result = self.score(evidence, traced, judged)
         if result is None:
             raise ValueError("the values are not in the form the evidence validator returns")
-        total, standard, bonus, deduction, parts, items, missing = result[:7]
+        total, standard, bonus, deduction, scored = result
         places = self.places
         return (
             to_decimal(total, places),
             to_decimal(standard, places),
             to_decimal(bonus, places),
             to_decimal(deduction, places),
-            dict(self.points(self.part_ids, parts)),
-            dict(self.points(self.item_ids, items)),
-            tuple(dict.fromkeys(missing)),
-            build_trace(self.plan, result[8], values) if traced else None,
+            dict(self.points(self.part_ids, scored.parts)),
+            dict(self.points(self.item_ids, scored.items)),
+            tuple(dict.fromkeys(scored.missing)),
+            build_trace(self.plan, scored.record, values) if traced else None,
         )

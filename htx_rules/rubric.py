@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from lark import Token
@@ -20,12 +21,13 @@ from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricC
 from htx_rules.evaluator import highest_total
 from htx_rules.evidence import EvidenceSchema, validate_assessments
 from htx_rules.parser import parse
-from htx_rules.result import Assessment, Result, Scored, Value
+from htx_rules.result import Assessment, Result, Value
 from htx_rules.source import SourceText, Span
 from htx_rules.trace import assessment_key
 
-_SCORED = tuple.__new__  # builds Scored from a tuple, skipping NamedTuple's __new__
-_NO_JUDGMENTS: dict[Any, Assessment] = {}
+_NO_JUDGMENTS: Mapping[Any, Assessment] = MappingProxyType({})
+#: the assessments of a result scored without any (read-only: results share it)
+_NO_ASSESSMENTS: Mapping[str, Assessment] = MappingProxyType({})
 
 
 class Rubric:
@@ -114,14 +116,15 @@ class Rubric:
             EvidenceError: naming every field (or assessment) whose value is wrong.
         """
         who = None if contestant is None else self._contestant(contestant)
-        judged: dict[str, Assessment] = {}
-        unassessed = self._all_assessed
-        judgments: dict[Any, Assessment] = _NO_JUDGMENTS
+        program = self._program
+        judged: Mapping[str, Assessment]
+        judgments: Mapping[Any, Assessment]
         if assessments:
             judged = validate_assessments(self.assessed, assessments)
             unassessed = tuple(i for i in self.assessed if i not in judged)
             judgments = {assessment_key(item_id): a for item_id, a in judged.items()}
-        program = self._program
+        else:
+            judged, unassessed, judgments = _NO_ASSESSMENTS, self._all_assessed, _NO_JUDGMENTS
         # The generated code checks clearly valid evidence itself; anything
         # else goes to the validator, which explains what is wrong (or returns
         # the evidence in the form the generated code accepts).
@@ -132,16 +135,14 @@ class Rubric:
             values = self._schema.validate(evidence, strict=strict)
             scored = program.score(values, trace, judgments)
             assert scored is not None, "the generated checks refused validated evidence"
-        total, standard, bonus, deduction, parts, items, missing, given, *record = scored
         decimals = program.decimals
         return Result(
-            decimals[total],
-            decimals[standard],
-            decimals[bonus],
-            decimals[deduction],
-            tuple(dict.fromkeys(missing)) if missing else (),
+            decimals[scored[0]],
+            decimals[scored[1]],
+            decimals[scored[2]],
+            decimals[scored[3]],
             who,
-            _SCORED(Scored, (program, parts, items, record[0] if trace else None, given)),
+            scored[4],
             self,
             unassessed,
             judged,
