@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import operator
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
@@ -109,6 +110,11 @@ def _ratio_compare(
     return op(numerator * q, p * denominator)
 
 
+def _first_missing(read: tuple[Any, ...], fields: tuple[str, ...]) -> str:
+    """The first of a rule's fields, in the order it reads them, that was not given."""
+    return next(name for name, value in zip(fields, read, strict=True) if value is None)
+
+
 def _negative_target(span: Any) -> None:
     raise Undefined("negative-target", span)
 
@@ -142,6 +148,7 @@ class _Writer:
             "Undefined": Undefined,
             "_divide": _divide,
             "_negative_target": _negative_target,
+            "_first_missing": _first_missing,
             "_new": tuple.__new__,
             "_Scored": Scored,
             "_no_quotient": _no_quotient,
@@ -565,6 +572,9 @@ class _Generator:
         if exact:
             units = self.whole(scoring.units)
             rate = self.scaled(scoring.rate)
+            if not traced and scoring.cap is None and scoring.base is None:
+                self.set(depth, i, f"{units} * {rate}", "None")
+                return
             out.line(depth, f"a{i} = {units} * {rate}")
             if traced:
                 out.line(
@@ -668,7 +678,8 @@ class _Generator:
         n, d = f"n{i}", f"d{i}"
         out.line(depth, f"{n} = {self.real(ratio.left)}; {d} = {self.real(ratio.right)}")
         out.line(depth, f"if not {d}: _no_quotient({out.const(ratio.span)})")
-        out.line(depth, f"if {d} < 0: {n} = -{n}; {d} = -{d}")
+        if self.ranges.expr(ratio.right).low < 0:
+            out.line(depth, f"if {d} < 0: {n} = -{n}; {d} = -{d}")
         keyword = "if"
         for arm in scoring.arms:
             if isinstance(arm, m.ThresholdArm):
@@ -705,7 +716,7 @@ class _Generator:
         traced = self.traced
         a, g = f"a{i}", f"g{i}"
         top = out.const(maximum)
-        top_points = out.const(int(maximum.scaleb(self.places)))
+        top_points = _literal_or_const(out, int(maximum.scaleb(self.places)))
         mode = scoring.mode
         actual, goal = self.whole(scoring.actual), self.whole(scoring.target)
         stepped = isinstance(mode, m.Stepped)
@@ -716,8 +727,9 @@ class _Generator:
             f"{a} = {actual if integral else self.real(scoring.actual)}; "
             f"{g} = {goal if integral else self.real(scoring.target)}",
         )
-        out.line(depth, f"if {g} < 0:")
-        out.line(depth + 1, f"_negative_target({out.const(scoring.span)})")
+        if self.ranges.expr(scoring.target).low < 0:
+            out.line(depth, f"if {g} < 0:")
+            out.line(depth + 1, f"_negative_target({out.const(scoring.span)})")
         out.line(depth, f"if not {g}:")
         if scoring.zero_target is None:
             self.set(depth + 1, i, top_points, f"({a}, {g}, None)", raw=top)
@@ -810,19 +822,40 @@ class _Generator:
         names = fields_read(item.scoring)
         read = "".join(f"{self.local[name]}, " for name in names)
         absent = f"missing.extend(_absent(({read}), {out.const(names)})); p{i} = 0"
-        eager = names and not traced and reads_first(item.scoring)
+        if len(names) == 1:
+            absent = f"missing.append({out.const(names[0])}); p{i} = 0"
+        eager = bool(names) and reads_first(item.scoring)
         if eager:
             # Every field is read before anything else can happen: a field
             # not given makes the rule missing, whatever the others hold.
             test = " or ".join(f"{self.local[name]} is None" for name in names)
             out.line(depth, f"if {test}:")
             out.line(depth + 1, absent)
+            mark = len(out.lines)
+            if traced:
+                out.line(depth + 1, "")  # the missing mark, written below
             out.line(depth, "else:")
             depth += 1
             self.guarded = False
+        body = len(out.lines)
         out.line(depth, "try:")
         self.scoring(i, item, depth + 1)
         self.guarded = True
+        if eager and traced:
+            # The trace names the first field the rule reads that was not
+            # given: the reads come first and in a straight line, so in the
+            # order their variables first appear in the code.
+            code = "\n".join(out.lines[body:])
+            order = sorted(
+                names,
+                key=lambda name: re.search(rf"\b{self.local[name]}\b", code).start(),  # type: ignore[union-attr]
+            )
+            values = "".join(f"{self.local[name]}, " for name in order)
+            first = f"_first_missing(({values}), {out.const(tuple(order))})"
+            mark_code = f"MissingMark({first})"
+            if len(names) == 1:
+                mark_code = out.const(MissingMark(names[0]))
+            out.lines[mark] = "    " * depth + f"r{i} = None; t{i} = {mark_code}"
         if not eager:
             out.line(depth, "except KeyError as error:")
             out.line(depth + 1, absent)
@@ -1103,8 +1136,10 @@ class CompiledProgram:
         self.places = model.header.rounding.places
         untraced = _Generator(model, source, traced=False, evidence=evidence)
         traced = _Generator(model, source, traced=True, evidence=evidence)
-        self._untraced = untraced.generate()
-        self._traced = traced.generate()
+        #: the generated functions: ``(evidence, judgments, strict)`` to the
+        #: result of :meth:`score`, in the scoring context the caller installs
+        self.untraced = untraced.generate()
+        self.traced = traced.generate()
         self.source_code = "\n".join(untraced.out.lines) + "\n\n" + "\n".join(traced.out.lines)
         self.plan: TracePlan = make_plan(
             model,
@@ -1145,7 +1180,7 @@ class CompiledProgram:
         previous = decimal.getcontext()
         decimal.setcontext(SCORING_CONTEXT)
         try:
-            return (self._traced if traced else self._untraced)(evidence, judged, strict)  # type: ignore[no-any-return]
+            return (self.traced if traced else self.untraced)(evidence, judged, strict)  # type: ignore[no-any-return]
         finally:
             decimal.setcontext(previous)
 

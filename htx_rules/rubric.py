@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, getcontext, setcontext
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -16,6 +16,7 @@ from htx_rules import model as m
 from htx_rules.builder import Builder
 from htx_rules.checker import Checker, all_items
 from htx_rules.codegen import CompiledProgram
+from htx_rules.decimals import SCORING_CONTEXT
 from htx_rules.digest import sha256_hex
 from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
 from htx_rules.evaluator import highest_total
@@ -128,9 +129,18 @@ class Rubric:
         # The generated code checks clearly valid evidence itself; anything
         # else goes to the validator, which explains what is wrong (or returns
         # the evidence in the form the generated code accepts).
-        scored = (
-            program.score(evidence, trace, judgments, strict) if type(evidence) is dict else None
-        )
+        # The scoring context is installed as it is, not copied as
+        # localcontext() would: scoring only reads it, and this is the hot path.
+        previous = getcontext()
+        setcontext(SCORING_CONTEXT)
+        try:
+            scored = (
+                (program.traced if trace else program.untraced)(evidence, judgments, strict)
+                if type(evidence) is dict
+                else None
+            )
+        finally:
+            setcontext(previous)
         if scored is None:
             values = self._schema.validate(evidence, strict=strict)
             scored = program.score(values, trace, judgments)
