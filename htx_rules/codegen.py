@@ -60,6 +60,11 @@ from htx_rules.trace import (
     to_decimal,
 )
 
+#: the scoring context, trapping Rounded: quantizing in it fails when digits
+#: would be dropped (see _Generator.prelude)
+_TRAP_ROUNDED: Final = SCORING_CONTEXT.copy()
+_TRAP_ROUNDED.traps[decimal.Rounded] = True
+
 _OPS: Final = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!="}
 _OPERATORS: Final = {
     ">=": operator.ge,
@@ -149,6 +154,7 @@ class _Writer:
             "_divide": _divide,
             "_negative_target": _negative_target,
             "_first_missing": _first_missing,
+            "_TRAP_ROUNDED": _TRAP_ROUNDED,
             "_new": tuple.__new__,
             "_Scored": Scored,
             "_no_quotient": _no_quotient,
@@ -161,11 +167,17 @@ class _Writer:
             "UndefinedMark": UndefinedMark,
             "REQUIRES_UNMET": REQUIRES_UNMET,
         }
-        self._constants: dict[tuple[type, Any], str] = {}
+        self._constants: dict[tuple[type, Any, Any], str] = {}
 
     def const(self, value: Any) -> str:
         """A generated name bound to ``value``."""
-        key = (type(value), value if _hashable(value) else id(value))
+        # Equal Decimals can differ in exponent (1 and 1.00), which quantize
+        # and the trace show: they are different constants.
+        key = (
+            type(value),
+            value if _hashable(value) else id(value),
+            value.as_tuple() if type(value) is Decimal else None,
+        )
         name = self._constants.get(key)
         if name is None:
             name = f"K{len(self._constants)}"
@@ -286,18 +298,29 @@ class _Generator:
                 whole_low = _literal_or_const(out, _whole_bound(low, limit, decimal.ROUND_CEILING))
                 whole_high = _literal_or_const(out, _whole_bound(high, limit, decimal.ROUND_FLOOR))
                 whole = f"{f}.__class__ is not int or not {whole_low} <= {f} <= {whole_high}"
+                quantum = out.const(Decimal(1).scaleb(-self.evidence.max_decimals))
                 if field.type == "count":
                     out.line(1, f"if {whole}:")
                 else:
                     out.line(1, f"if {whole}:")
                     lower = "<" if low == -limit else "<="
                     upper = "<" if high == limit else "<="
+                    # The number of decimals: quantizing a non-zero value to
+                    # the most decimals allowed drops a digit (Rounded) exactly
+                    # when it has more (as_tuple() is far slower).
                     out.line(
                         2,
                         f"if {f}.__class__ is Decimal and {f}.is_finite() and "
-                        f"{out.const(low)} {lower} {f} {upper} {out.const(high)} and "
-                        f"{f}.as_tuple().exponent >= {-self.evidence.max_decimals}: pass",
+                        f"{out.const(low)} {lower} {f} {upper} {out.const(high)}:",
                     )
+                    out.line(3, f"if not {f}:")
+                    out.line(4, f"if {f}.as_tuple().exponent < {-self.evidence.max_decimals}:")
+                    out.line(5, "return None")
+                    out.line(3, "else:")
+                    out.line(4, "try:")
+                    out.line(5, f"{f}.quantize({quantum}, context=_TRAP_ROUNDED)")
+                    out.line(4, "except DecimalException:")
+                    out.line(5, "return None")
                     out.line(2, f"elif {f} is not None: return None")
                     out.line(2, "else:")
                     out.line(3, "not_given += 1")
