@@ -141,9 +141,11 @@ from htx_rules.cells import (
     float_decimal,
     is_percent_format,
     nfc,
+    read_contestant,
     read_number,
     read_yes_no,
     shown,
+    unknown_contestant,
 )
 from htx_rules.checker import all_items
 from htx_rules.contest import ContestError, ContestResult, Standing, Submission
@@ -338,7 +340,7 @@ def write_forms(
     for code in contestants:
         found = listed.get(str(code))
         if found is None and listed:
-            problems.append(("", _unknown_contestant(str(code), rubric)))
+            problems.append(("", unknown_contestant(str(code), rubric.contestants)))
             continue
         chosen.append(found or m.Contestant(str(code), str(code), _NO_SPAN))
     if problems:
@@ -950,11 +952,6 @@ def _nested(items: Sequence[m.Criterion], depth: int = 0) -> list[tuple[m.Criter
     return found
 
 
-def _unknown_contestant(code: object, rubric: Rubric) -> EvidenceProblem:
-    known = tuple(f"{c.code} ({c.name})" for c in rubric.contestants)
-    return EvidenceProblem("contestant", code, "unknown-contestant", {"known": known})
-
-
 # ================================================================ reading forms
 
 
@@ -1284,27 +1281,11 @@ class _SheetReader:
     # -------------------------------------------------------------- values
 
     def contestant(self, given: object, row: int) -> str | None:
-        listed = {c.code: c for c in self.rubric.contestants}
-        if isinstance(given, bool):
-            words = str(given)
-        elif isinstance(given, int) or (isinstance(given, float) and given.is_integer()):
-            words = str(int(given))
-        elif isinstance(given, float):
-            words = repr(given)
-        else:
-            words = nfc(str(given))
-        head = re.split(r"\s+[—–-]\s+", words, maxsplit=1)[0].strip()
-        if not listed:
-            return head or None
-        for candidate in (words, head):
-            if candidate in listed:
-                return candidate
-        by_name = {nfc(c.name).casefold(): c.code for c in self.rubric.contestants}
-        code = by_name.get(words.casefold())
-        if code is not None:
-            return code
-        self.problem(row, _META_VALUE, _unknown_contestant(words, self.rubric))
-        return None
+        code = read_contestant(given, self.rubric.contestants)
+        if isinstance(code, EvidenceProblem):
+            self.problem(row, _META_VALUE, code)
+            return None
+        return code
 
     def field(
         self,
