@@ -20,7 +20,8 @@ their users):
   1500), and refused with both readings when the field allows both.  A trailing
   ``%`` (percentages), ``đồng`` (money) or the field's unit is allowed.
 * yes/no: ``có``/``không`` or ``yes``/``no`` (also ``true``/``false``,
-  ``co``/``khong``, ``y``/``n``, ``x`` for yes, and Excel's TRUE/FALSE).
+  ``co``/``khong``, ``y``/``n``, ``1``/``0``, ``x`` for yes, and Excel's
+  TRUE/FALSE), in any case.
 * choices: the choice's value, its label, or ``value — label``.
 * dates: a date cell, or text ``20/12/2021`` (day/month/year) or
   ``2021-12-20``; a date with a time of day is refused.
@@ -47,8 +48,8 @@ from htx_rules.messages import QuotedList, TypeWord, Verbatim
 from htx_rules.result import Value
 
 #: words read as yes and as no in yes/no cells (after NFC, trimming, casefold)
-YES_WORDS: Final = frozenset({"có", "co", "yes", "y", "true", "x", "✓", "✔"})
-NO_WORDS: Final = frozenset({"không", "khong", "no", "n", "false"})
+YES_WORDS: Final = frozenset({"có", "co", "yes", "y", "true", "1", "x", "✓", "✔"})
+NO_WORDS: Final = frozenset({"không", "khong", "no", "n", "false", "0"})
 #: significant digits a typed number can have and still be read back exactly
 FLOAT_DIGITS: Final = 15
 
@@ -234,6 +235,8 @@ def shown(value: object) -> object:
 def read_yes_no(value: object) -> bool | None:
     if isinstance(value, bool):
         return value
+    if type(value) is int and value in (0, 1):
+        return value == 1
     if isinstance(value, str):
         word = nfc(value).casefold()
         if word in YES_WORDS:

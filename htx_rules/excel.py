@@ -82,7 +82,7 @@ Values as read (by :mod:`htx_rules.cells`, which ``htx-rules batch`` shares):
   trailing ``%`` (percentages), ``đồng`` (money) or the field's
   unit is allowed.
 * yes/no: ``có``/``không`` or ``yes``/``no`` (also ``true``/``false``,
-  ``co``/``khong``, ``x`` for yes, and Excel's TRUE/FALSE).
+  ``co``/``khong``, ``1``/``0``, ``x`` for yes, and Excel's TRUE/FALSE).
 * choices: the choice's label (as the list offers it), its value, or
   ``value — label``.
 * dates: a date cell, or text ``20/12/2021`` (day/month/year) or

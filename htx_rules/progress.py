@@ -34,13 +34,13 @@ class Progress:
         lang: Lang,
         *,
         clock: Callable[[], float] = time.monotonic,
-        show_after: float = SHOW_AFTER,
+        show_after: float | None = None,
     ) -> None:
         self._write = write
         self._lang: Lang = lang
         self._clock = clock
         self._start = clock()
-        self._next = self._start + show_after
+        self._next = self._start + (SHOW_AFTER if show_after is None else show_after)
         self._width = 0
         #: whether the report has been drawn
         self.shown = False
