@@ -800,18 +800,24 @@ def _batch(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
         job = TableJob(table.layout, output, lang, args.strict)
         stopped: list[Unreadable] = []
         count = bad = 0
-        for row in ordered_map(
+        rows = ordered_map(
             job, _until_unreadable(table.rows, stopped), rubric, workers=worker_count(args.jobs)
-        ):
-            count += 1
-            if row.problems is not None:
-                bad += 1
+        )
+        try:
+            for row in rows:
+                count += 1
+                if row.problems is not None:
+                    bad += 1
+                    if progress is not None:
+                        progress.clear()
+                    print(row.problems, file=err)
+                write(row.output)
                 if progress is not None:
-                    progress.clear()
-                print(row.problems, file=err)
-            write(row.output)
-            if progress is not None:
-                progress.update(count, table.share())
+                    progress.update(count, table.share())
+        except BrokenPipeError:
+            # The reader of standard output stopped reading (`| head`): so do we.
+            _silence_stdout(out)
+            return EXIT_OK
         if progress is not None:
             progress.finish(count)
         for failure in stopped:
@@ -938,6 +944,15 @@ def _batch_output(
     if output == "csv":
         handle.write(columns.csv_header())
     return handle.write, finish
+
+
+def _silence_stdout(out: TextIO) -> None:
+    """Send what is left of standard output nowhere, so that Python does not
+    report the closed pipe again when it flushes on exit."""
+    if out is sys.stdout:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -277,17 +277,23 @@ def csv_rows(lines: Iterable[str]) -> tuple[list[str] | None, Iterator[RawRow]]:
     (a header holds field names, never one of them), else ``,``.  Blank lines
     and rows whose cells are all blank are skipped.
 
+    Quotes are read strictly: a quote never closed, or text after a closing
+    quote, is an error rather than a cell that swallows the lines after it.
+
     Raises:
-        Unreadable: from the rows' iterator, at a record CSV cannot read (a
-            quote never closed at the end of the file, a NUL character).
+        Unreadable: at the header, or from the rows' iterator at the first
+            record CSV cannot read.
     """
     lines = iter(lines)
     first = next(lines, None)
     if first is None:
         return None, iter(())
     delimiter = next((d for d in _DELIMITERS if d in first), ",")
-    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
-    header = next(reader, None)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise Unreadable(1, _csv_problem(error)) from None
     if header is None or not any(cell.strip() for cell in header):
         return None, iter(())
     return header, _records(reader)
@@ -300,13 +306,16 @@ def _records(reader: Any) -> Iterator[RawRow]:
             record = next(reader, None)
         except csv.Error as error:
             # The record that starts on the line after the last one read.
-            problem = EvidenceProblem("", None, "batch-csv", {"reason": Verbatim(str(error))})
-            raise Unreadable(line + 1, problem) from None
+            raise Unreadable(line + 1, _csv_problem(error)) from None
         if record is None:
             return
         start, line = line + 1, reader.line_num
         if any(record) and any(cell.strip() for cell in record):
             yield RawRow(start, tuple(record))
+
+
+def _csv_problem(error: csv.Error) -> EvidenceProblem:
+    return EvidenceProblem("", None, "batch-csv", {"reason": Verbatim(str(error))})
 
 
 def jsonl_rows(lines: Iterable[str]) -> Iterator[RawRow]:

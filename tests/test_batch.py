@@ -492,6 +492,16 @@ class TestCells:
         assert [r["Dòng"] for r in csv_output(out)] == ["2", "3"]
         assert "bang.csv:4: lỗi: minh chứng có 1 lỗi\n  - tệp không phải văn bản UTF-8" in err
 
+    def test_quote_never_closed(self, tmp_path: Path) -> None:
+        """A quote never closed is an error at its row, not a cell that swallows the
+        rows after it; the rows before it are scored."""
+        table = 'htx_moi,ten\n1,a\n2,"b\n3,c\n'
+        status, out, err = batch_csv(tmp_path, table, "--ignore", "ten")
+        assert status == EXIT_EVIDENCE
+        assert [r["Dòng"] for r in csv_output(out)] == ["2"]
+        assert "bang.csv:3: lỗi: minh chứng có 1 lỗi" in err
+        assert "không đọc được tệp CSV từ dòng này: unexpected end of data" in err
+
     def test_multiline_cell_counts_lines(self, tmp_path: Path) -> None:
         """A row's number is the line it starts on, also after a cell spanning lines."""
         table = 'ten,htx_moi\n"hai\ndòng",1\nmột,x\n'
@@ -633,6 +643,17 @@ class TestFormats:
         _, en, _ = run("batch", RUBRIC, str(EXAMPLES_BATCH / "2021.csv"), "--lang", "en")
         assert en.splitlines()[0].startswith("Row,Unit,Total,Standard,Bonus,Deduction,Part I")
         assert vi.splitlines()[1:] == en.splitlines()[1:]
+
+    def test_excerpt_in_the_documentation(self) -> None:
+        """The first columns of the CSV example's output quoted in docs/cli.md are
+        what the command writes."""
+        text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+        marker = re.search(r"<!-- batch-excerpt: (\S+) (\d+) -->\n```text\n(.*?)```", text, re.S)
+        assert marker is not None
+        path, width, quoted = marker.groups()
+        _, out, _ = run("batch", RUBRIC, str(ROOT / path))
+        first = [",".join(line.split(",")[: int(width)]) for line in out.splitlines()]
+        assert quoted.splitlines() == first
 
     @pytest.mark.parametrize(
         ("args", "words"),
