@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import csv
 import itertools
+import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from xml.etree import ElementTree
 
 import attrs
 
@@ -354,6 +356,15 @@ def text_lines(data: Iterable[bytes]) -> Iterator[str]:
             raise Unreadable(number, EvidenceProblem("", None, "evidence-not-utf8")) from None
 
 
+#: what openpyxl raises on a file that is not a workbook, or a damaged one
+_BROKEN: Final = (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError, TypeError)
+
+
+def _unreadable(error: Exception) -> EvidenceProblem:
+    reason = str(error) or type(error).__name__
+    return EvidenceProblem("", None, "excel-unreadable", {"reason": Verbatim(reason)})
+
+
 class WorkbookRows:
     """The header and rows of one sheet of an Excel workbook, streamed.
 
@@ -391,6 +402,7 @@ class WorkbookRows:
         ws.reset_dimensions()
         self._rows = enumerate(ws.iter_rows(), start=1)
         self._computed: Iterator[tuple[int, tuple[object, ...]]] | None = None
+        self._values_book: Any = None
         self._computed_at: tuple[int, tuple[object, ...]] = (0, ())
         self.done = 0
         header = next(self._rows, None)
@@ -403,16 +415,12 @@ class WorkbookRows:
                 self.done = number
 
     def _open(self, *, data_only: bool, file: str) -> Any:
-        import zipfile  # noqa: PLC0415
-
         from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
 
         try:
             return self._openpyxl.load_workbook(self.path, read_only=True, data_only=data_only)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
-            reason = str(error) or type(error).__name__
-            problem = EvidenceProblem("", None, "excel-unreadable", {"reason": Verbatim(reason)})
-            raise EvidenceError([problem], file) from None
+        except (InvalidFileException, *_BROKEN) as error:
+            raise EvidenceError([_unreadable(error)], file) from None
 
     def __enter__(self) -> WorkbookRows:
         return self
@@ -423,13 +431,25 @@ class WorkbookRows:
     def close(self) -> None:
         """Release the workbook's file."""
         self._book.close()
-        if self._computed is not None:
+        if self._values_book is not None:
             self._values_book.close()
 
     def rows(self, percent_columns: Collection[int] = ()) -> Iterator[RawRow]:
         """The rows after the header; ``percent_columns``: the columns whose
-        numbers are to be checked for a percentage format."""
-        for number, cells in self._rows:
+        numbers are to be checked for a percentage format.
+
+        Raises:
+            Unreadable: ``excel-unreadable``, at the row where the file turns
+                out to be damaged.
+        """
+        while True:
+            try:
+                found = next(self._rows, None)
+            except _BROKEN as error:
+                raise Unreadable(self.done + 1, _unreadable(error)) from None
+            if found is None:
+                return
+            number, cells = found
             self.done = number
             values = tuple(self._value(number, i, c) for i, c in enumerate(cells))
             if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
