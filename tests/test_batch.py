@@ -602,6 +602,33 @@ class TestFormats:
         assert "bang.xlsx[Số liệu]:3: lỗi" in err
         assert "bang.xlsx[Số liệu]:5: lỗi" in err
 
+    def test_not_a_workbook(self, tmp_path: Path) -> None:
+        """A file ending in .xlsx that is no workbook is named, with the reason."""
+        path = tmp_path / "bang.xlsx"
+        path.write_text("htx_moi\n3\n", encoding="utf-8")
+        status, out, err = run("batch", RUBRIC, str(path))
+        assert (status, out) == (EXIT_EVIDENCE, "")
+        assert "bang.xlsx: lỗi: minh chứng có 1 lỗi" in err
+        assert "không mở được tệp Excel (.xlsx): File is not a zip file" in err
+
+    def test_jsonl_document_with_assessments(
+        self, tmp_path: Path, rubric_2021: htx_rules.Rubric
+    ) -> None:
+        """A JSON line written as an evidence document is scored with its reviewers'
+        assessments, like the evidence file it could be."""
+        example = EXAMPLES_2021 / "930-tp-vi-thanh.json"
+        data = json.loads(example.read_text(encoding="utf-8"))
+        path = tmp_path / "bang.jsonl"
+        path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+        status, out, _ = run("batch", RUBRIC, str(path), "--format", "jsonl")
+        document = htx_rules.parse_evidence_json(example.read_text(encoding="utf-8"))
+        expected = rubric_2021.score(
+            document.evidence, contestant=document.contestant, assessments=document.assessments
+        )
+        line = json.loads(out)
+        assert status == EXIT_OK
+        assert (line["total"], line["unassessed"]) == (canonical(expected.total), [])
+
     def test_excel_unknown_sheet(self, tmp_path: Path) -> None:
         """A sheet name the workbook does not have is an error listing its sheets."""
         book = openpyxl.Workbook()
@@ -684,15 +711,19 @@ class TestFormats:
 class TestOrderAndWorkers:
     """The output is the same whatever the number of workers and the rows' order."""
 
-    def test_jobs_give_identical_bytes(self, tmp_path: Path, rubric_2021: htx_rules.Rubric) -> None:
+    @pytest.mark.parametrize("output", ["csv", "jsonl"])
+    def test_jobs_give_identical_bytes(
+        self, tmp_path: Path, rubric_2021: htx_rules.Rubric, output: str
+    ) -> None:
         """``--jobs 2`` writes the bytes ``--jobs 1`` writes, bad rows included."""
         rows: list[dict[str, object]] = random_rows(rubric_2021, 300, seed=7)
         rows[100] = {"htx_moi": "x"}
         (tmp_path / "bang.csv").write_text(csv_text(rubric_2021, rows), encoding="utf-8")
-        one = run("batch", RUBRIC, str(tmp_path / "bang.csv"))
-        two = run("batch", RUBRIC, str(tmp_path / "bang.csv"), "--jobs", "2")
+        one = run("batch", RUBRIC, str(tmp_path / "bang.csv"), "--format", output)
+        two = run("batch", RUBRIC, str(tmp_path / "bang.csv"), "--format", output, "--jobs", "2")
         assert one[0] == EXIT_EVIDENCE
         assert one == two
+        assert len(one[1].splitlines()) == 300 + (output == "csv")
 
     def test_shuffled_rows_give_the_same_row_results(
         self, tmp_path: Path, rubric_2021: htx_rules.Rubric
