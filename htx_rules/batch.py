@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextvars
 import copyreg
+import datetime
 import importlib
 import io
 import multiprocessing
@@ -35,9 +36,11 @@ import os
 import pickle
 import signal
 import sys
+import types
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol, TypeVar
 
@@ -328,27 +331,41 @@ def shared_names(rubric: Rubric) -> dict[int, tuple[Any, ...]]:
     """Every object a result may share with ``rubric`` or the engine's modules,
     by ``id``, with the name it travels under between processes.
 
-    The rubric's own attributes (its model, its compiled program, …), the units
-    it lists, and every module-level instance of a class of htx_rules (such as
-    the marker of a rule whose requirement is unmet, which the trace tells
-    apart by identity).
+    The rubric itself and its own attributes (its model, its compiled program,
+    …), the units it lists, and the objects the engine's modules hold (such as
+    the marker of a rule whose requirement is unmet, which the trace tells apart
+    by identity, or a shared empty mapping).
     """
-    names: dict[int, tuple[Any, ...]] = {}
+    names: dict[int, tuple[Any, ...]] = {id(rubric): ("self",)}
     for name, value in vars(rubric).items():
-        names[id(value)] = ("rubric", name)
+        names.setdefault(id(value), ("rubric", name))
     for index, unit in enumerate(rubric.contestants):
-        names[id(unit)] = ("unit", index)
+        names.setdefault(id(unit), ("unit", index))
+    for module_name, name, value in _module_objects():
+        names.setdefault(id(value), ("global", module_name, name))
+    return names
+
+
+#: what travels by value whatever holds it: plain values, equal when copied
+_VALUES: Final = (str, bytes, int, float, bool, Decimal, datetime.date, tuple, frozenset)
+
+
+def _module_objects() -> list[tuple[str, str, object]]:
+    """The objects the modules of htx_rules hold at their top level: neither
+    classes, functions nor modules, nor plain values."""
+    found = []
     for module_name, module in list(sys.modules.items()):
         if not module_name.startswith("htx_rules.") or module is None:
             continue
         for name, value in list(vars(module).items()):
-            if _engine_instance(value):
-                names.setdefault(id(value), ("global", module_name, name))
-    return names
-
-
-def _engine_instance(value: object) -> bool:
-    return type(value).__module__.startswith("htx_rules.") and not isinstance(value, type)
+            if (
+                value is None
+                or isinstance(value, (*_VALUES, type, types.ModuleType))
+                or callable(value)
+            ):
+                continue
+            found.append((module_name, name, value))
+    return found
 
 
 class _Sender:
@@ -364,9 +381,10 @@ class _Sender:
         self._rubric = rubric  # the named objects stay alive, and so their ids valid
         self.names = names = shared_names(rubric)
         shared = [
-            value
-            for value in [*vars(rubric).values(), *rubric.contestants, *_module_instances()]
-            if _engine_instance(value)
+            rubric,
+            *vars(rubric).values(),
+            *rubric.contestants,
+            *(value for _, _, value in _module_objects()),
         ]
 
         def reduce(obj: Any) -> Any:
@@ -376,7 +394,9 @@ class _Sender:
             return _resolve, name
 
         self.table: dict[type, Any] = {**copyreg.dispatch_table}
-        self.table.update({type(value): reduce for value in shared})
+        self.table.update(
+            {type(value): reduce for value in shared if not isinstance(value, _VALUES)}
+        )
 
     def dumps(self, values: list[Any]) -> bytes:
         buffer = io.BytesIO()
@@ -386,22 +406,14 @@ class _Sender:
         return buffer.getvalue()
 
 
-def _module_instances() -> list[object]:
-    return [
-        value
-        for module_name, module in list(sys.modules.items())
-        if module_name.startswith("htx_rules.") and module is not None
-        for value in list(vars(module).values())
-        if _engine_instance(value)
-    ]
-
-
 #: the rubric whose objects the results being unpickled name (in the parent)
 _RECEIVING: contextvars.ContextVar[Rubric] = contextvars.ContextVar("_RECEIVING")
 
 
 def _resolve(kind: str, *where: Any) -> Any:
     """The parent's own object named ``(kind, *where)`` by a worker."""
+    if kind == "self":
+        return _RECEIVING.get()
     if kind == "rubric":
         return getattr(_RECEIVING.get(), where[0])
     if kind == "unit":

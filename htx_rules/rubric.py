@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, getcontext, setcontext
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, overload
 
 from lark import Token
@@ -15,6 +16,7 @@ from htx_rules import model as m
 from htx_rules.builder import Builder
 from htx_rules.checker import Checker, all_items
 from htx_rules.codegen import CompiledProgram
+from htx_rules.decimals import SCORING_CONTEXT
 from htx_rules.digest import sha256_hex
 from htx_rules.errors import (
     Diagnostic,
@@ -26,11 +28,13 @@ from htx_rules.errors import (
 from htx_rules.evaluator import highest_total
 from htx_rules.evidence import EvidenceDocument, EvidenceSchema, validate_assessments
 from htx_rules.parser import parse
-from htx_rules.result import Assessment, Result, Scored, Value
+from htx_rules.result import Assessment, Result, Value
 from htx_rules.source import SourceText, Span
 from htx_rules.trace import assessment_key
 
-_SCORED = tuple.__new__  # builds Scored from a tuple, skipping NamedTuple's __new__
+_NO_JUDGMENTS: Mapping[Any, Assessment] = MappingProxyType({})
+#: the assessments of a result scored without any (read-only: results share it)
+_NO_ASSESSMENTS: Mapping[str, Assessment] = MappingProxyType({})
 
 
 class Rubric:
@@ -52,7 +56,7 @@ class Rubric:
         #: SHA-256 of the rubric file's bytes (of the text's UTF-8 for :func:`loads`)
         self.sha256 = sha256 or sha256_hex(source.text.encode("utf-8"))
         self._schema = EvidenceSchema(model.fields)
-        self._program = CompiledProgram(model, source)
+        self._program = CompiledProgram(model, source, self._schema.limits)
         self._contestants = {c.code: c for c in model.contestants}
         #: criteria whose points a reviewer gives, by id, in rubric order
         self.assessed: dict[str, m.Criterion] = {
@@ -119,37 +123,45 @@ class Rubric:
             EvidenceError: naming every field (or assessment) whose value is wrong.
         """
         who = None if contestant is None else self._contestant(contestant)
-        values = self._schema.validate(evidence, strict=strict)
-        judged: dict[str, Assessment] = {}
-        unassessed = self._all_assessed
-        scored_values: Mapping[Any, object] = values
+        program = self._program
+        judged: Mapping[str, Assessment]
+        judgments: Mapping[Any, Assessment]
         if assessments:
             judged = validate_assessments(self.assessed, assessments)
             unassessed = tuple(i for i in self.assessed if i not in judged)
-            if judged:
-                with_judgments: dict[Any, object] = dict(values)
-                for item_id, assessment in judged.items():
-                    with_judgments[assessment_key(item_id)] = assessment
-                scored_values = with_judgments
-        program = self._program
-        total, standard, bonus, deduction, parts, items, missing, *record = program.score(
-            scored_values, trace
-        )
+            judgments = {assessment_key(item_id): a for item_id, a in judged.items()}
+        else:
+            judged, unassessed, judgments = _NO_ASSESSMENTS, self._all_assessed, _NO_JUDGMENTS
+        # The generated code checks clearly valid evidence itself; anything
+        # else goes to the validator, which explains what is wrong (or returns
+        # the evidence in the form the generated code accepts).
+        # The scoring context is installed as it is, not copied as
+        # localcontext() would: scoring only reads it, and this is the hot path.
+        previous = getcontext()
+        setcontext(SCORING_CONTEXT)
+        try:
+            scored = (
+                (program.traced if trace else program.untraced)(evidence, judgments, strict)
+                if type(evidence) is dict
+                else None
+            )
+        finally:
+            setcontext(previous)
+        if scored is None:
+            values = self._schema.validate(evidence, strict=strict)
+            scored = program.score(values, trace, judgments)
+            assert scored is not None, "the generated checks refused validated evidence"
         decimals = program.decimals
         return Result(
-            decimals[total],
-            decimals[standard],
-            decimals[bonus],
-            decimals[deduction],
-            tuple(dict.fromkeys(missing)) if missing else (),
+            decimals[scored[0]],
+            decimals[scored[1]],
+            decimals[scored[2]],
+            decimals[scored[3]],
             who,
-            values,
-            _SCORED(Scored, (program, parts, items, record[0] if trace else None)),
-            self.model,
-            self.source.name,
+            scored[4],
+            self,
             unassessed,
             judged,
-            self.sha256,
         )
 
     def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:
