@@ -9,9 +9,9 @@ What it does, in one process (and the worker processes it starts):
 
 1. generates seeded random evidence for the 2021 rubric with ``random_evidence``
    of ``benchmarks/score_2021.py`` (every field, realistic ranges, a few missing);
-2. times ``[rubric.score(e, trace=…) for e in rows]`` against
-   ``list(rubric.score_many(rows, trace=…, jobs=N))`` for each ``N`` asked for,
-   traced and untraced, and checks that every variant gives the loop's results;
+2. checks that ``list(rubric.score_many(rows, trace=…, jobs=N))`` gives
+   ``[rubric.score(e, trace=…) for e in rows]`` for each ``N`` asked for, then
+   times them, traced and untraced, in turns;
 3. writes the rows as a CSV table (Vietnamese cells: ``có``, ``72,5%``,
    ``15/12/2021``) in a temporary folder and times ``htx-rules batch`` on it
    (in this process, through ``htx_rules.cli.main``, writing a CSV file) for
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import io
 import os
 import random
@@ -66,10 +67,13 @@ class Timing(NamedTuple):
 
 
 def best(run: Callable[[], object], repeat: int) -> tuple[Timing, object]:
-    """The best of ``repeat`` runs, and what the last run gave."""
+    """The best of ``repeat`` runs, and what the last run gave (each run starts
+    after a garbage collection, with the previous run's results freed)."""
     timings = []
     value: object = None
     for _ in range(repeat):
+        value = None
+        gc.collect()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu, start = time.process_time(), time.perf_counter()
         value = run()
@@ -78,6 +82,15 @@ def best(run: Callable[[], object], repeat: int) -> tuple[Timing, object]:
         workers = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
         timings.append(Timing(wall, cpu, workers))
     return min(timings), value
+
+
+def in_turns(variants: list[tuple[str, Callable[[], object]]], repeat: int) -> list[Timing]:
+    """The best timing of each variant, run ``repeat`` times in turns."""
+    timings: list[list[Timing]] = [[] for _ in variants]
+    for _ in range(repeat):
+        for index, (_, run) in enumerate(variants):
+            timings[index].append(best(run, 1)[0])
+    return [min(found) for found in timings]
 
 
 def cell(field: Any, value: object) -> str:
@@ -119,22 +132,35 @@ def main_benchmark(argv: list[str] | None = None) -> int:
 
     table = []
     for traced in (False, True):
-        loop_time, expected = best(
-            lambda traced=traced: [rubric.score(e, trace=traced) for e in rows], args.repeat
-        )
         label = "traced" if traced else "untraced"
-        table.append([f"score() in a loop, {label}", loop_time, loop_time.wall])
+        expected = [rubric.score(e, trace=traced) for e in rows]
         for jobs in args.jobs:
-            elapsed, got = best(
-                lambda traced=traced, jobs=jobs: list(
-                    rubric.score_many(rows, trace=traced, jobs=jobs)
-                ),
-                args.repeat,
-            )
+            got = list(rubric.score_many(rows, trace=traced, jobs=jobs))
             if got != expected:
                 print(f"score_many(jobs={jobs}) differs from score()", file=sys.stderr)
                 return 1
-            table.append([f"score_many(jobs={jobs}), {label}", elapsed, loop_time.wall])
+            del got
+        # In turns, so that each variant meets the same state of the machine
+        # (and of the garbage collector: the expected results are alive for all).
+        variants: list[tuple[str, Callable[[], object]]] = [
+            (
+                f"score() in a loop, {label}",
+                lambda t=traced: [rubric.score(e, trace=t) for e in rows],
+            )
+        ]
+        variants += [
+            (
+                f"score_many(jobs={jobs}), {label}",
+                lambda t=traced, j=jobs: list(rubric.score_many(rows, trace=t, jobs=j)),
+            )
+            for jobs in args.jobs
+        ]
+        timings = in_turns(variants, args.repeat)
+        loop_time = timings[0].wall
+        table += [
+            [name, timing, loop_time] for (name, _), timing in zip(variants, timings, strict=True)
+        ]
+        del expected
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder, "bang.csv")

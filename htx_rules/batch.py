@@ -124,11 +124,15 @@ def _score_in_turn(
     trace: bool,
     keep: bool,
 ) -> Iterator[Result | RowError]:
-    # The hot loop of a long run: nothing here but what Rubric.score needs.
+    # The hot loop of a long run: nothing here but what Rubric.score needs
+    # (a plain dict of evidence, scored with the defaults, is the common row).
     score = rubric.score
+    defaults = trace and not strict
     for index, row in enumerate(rows):
         try:
-            if isinstance(row, EvidenceDocument):
+            if type(row) is dict and defaults:
+                result = score(row)
+            elif isinstance(row, EvidenceDocument):
                 result = score_document(rubric, row, strict=strict, trace=trace)
             else:
                 result = score(row, strict=strict, trace=trace)
