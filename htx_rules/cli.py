@@ -8,7 +8,8 @@ Exit codes (also in ``docs/cli.md``):
 * 2 — bad rubric;
 * 3 — bad command line, or a file or folder that cannot be read or written;
 * 4 — ``verify``: the result does not follow from the rubric and evidence given;
-  ``diff --exit-code``: the two rubrics differ.
+  ``diff --exit-code``: the two rubrics differ;
+* 130 — ``batch``: stopped with Ctrl-C.
 
 ``check`` has its own meaning for 0, 1 and 2: no warning, warnings only, errors.
 """
@@ -73,6 +74,8 @@ EXIT_USAGE: Final = 3
 EXIT_MISMATCH: Final = 4
 #: ``fmt --check``: a file is not formatted (the code bad evidence has elsewhere).
 EXIT_UNFORMATTED: Final = 1
+#: ``batch``: stopped with Ctrl-C (the shells' code for an interrupted program)
+EXIT_INTERRUPTED: Final = 130
 
 
 class _UsageError(Exception):
@@ -818,6 +821,12 @@ def _batch(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
             # The reader of standard output stopped reading (`| head`): so do we.
             _silence_stdout(out)
             return EXIT_OK
+        except KeyboardInterrupt:
+            # Ctrl-C: the workers are stopped, a file being written is removed.
+            if progress is not None:
+                progress.clear()
+            print(render_message("batch-interrupted", {"rows": count}, lang), file=err)
+            return EXIT_INTERRUPTED
         if progress is not None:
             progress.finish(count)
         for failure in stopped:
@@ -1105,6 +1114,7 @@ def _print_results(
 
 __all__ = [
     "EXIT_EVIDENCE",
+    "EXIT_INTERRUPTED",
     "EXIT_MISMATCH",
     "EXIT_OK",
     "EXIT_RUBRIC",

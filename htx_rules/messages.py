@@ -1140,6 +1140,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "đã chấm {rows} dòng trong {seconds} giây ({rate} dòng/giây)",
         "scored {rows} rows in {seconds} s ({rate} rows/s)",
     ),
+    "batch-interrupted": (
+        "đã dừng theo yêu cầu (Ctrl-C) sau {rows} dòng; tệp kết quả --out không được ghi",
+        "stopped on request (Ctrl-C) after {rows} rows; an --out file is not written",
+    ),
     "batch-sheet": ("Kết quả", "Results"),
     "batch-column-row": ("Dòng", "Row"),
     "batch-column-standard": ("Điểm chuẩn", "Standard"),

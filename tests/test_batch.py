@@ -682,6 +682,29 @@ class TestFormats:
         first = [",".join(line.split(",")[: int(width)]) for line in out.splitlines()]
         assert quoted.splitlines() == first
 
+    def test_ctrl_c(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Ctrl-C stops the run with exit 130 and a line saying so; an ``--out``
+        file is not written, and no temporary file is left beside it."""
+        import htx_rules.cli as cli_module
+
+        reading = cli_module.jsonl_rows
+
+        def interrupted(lines: Iterable[str]) -> Iterator[Any]:
+            for number, row in enumerate(reading(lines)):
+                if number == 3:
+                    raise KeyboardInterrupt
+                yield row
+
+        monkeypatch.setattr(cli_module, "jsonl_rows", interrupted)
+        target = tmp_path / "ket-qua.csv"
+        status, out, err = run(
+            "batch", RUBRIC, str(EXAMPLES_BATCH / "2021.jsonl"), "--out", str(target)
+        )
+        assert (status, out) == (cli_module.EXIT_INTERRUPTED, "")
+        # Rows are scored a hundred at a time: none was written when the fourth was read.
+        assert err == "đã dừng theo yêu cầu (Ctrl-C) sau 0 dòng; tệp kết quả --out không được ghi\n"
+        assert list(tmp_path.iterdir()) == []
+
     @pytest.mark.parametrize(
         ("args", "words"),
         [
