@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, getcontext, setcontext
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, overload
 
 from lark import Token
 
@@ -18,9 +18,15 @@ from htx_rules.checker import Checker, all_items
 from htx_rules.codegen import CompiledProgram
 from htx_rules.decimals import SCORING_CONTEXT
 from htx_rules.digest import sha256_hex
-from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
+from htx_rules.errors import (
+    Diagnostic,
+    EvidenceError,
+    EvidenceProblem,
+    RowError,
+    RubricCompileError,
+)
 from htx_rules.evaluator import highest_total
-from htx_rules.evidence import EvidenceSchema, validate_assessments
+from htx_rules.evidence import EvidenceDocument, EvidenceSchema, validate_assessments
 from htx_rules.parser import parse
 from htx_rules.result import Assessment, Result, Value
 from htx_rules.source import SourceText, Span
@@ -165,6 +171,83 @@ class Rubric:
             EvidenceError: naming every field whose value is wrong.
         """
         return self._schema.validate(evidence, strict=strict)
+
+    @overload
+    def score_many(
+        self,
+        rows: Iterable[Mapping[str, object] | EvidenceDocument],
+        *,
+        strict: bool = ...,
+        trace: bool = ...,
+        errors: Literal["raise"] = ...,
+        jobs: int = ...,
+        chunk_size: int | None = ...,
+    ) -> Iterator[Result]: ...
+
+    @overload
+    def score_many(
+        self,
+        rows: Iterable[Mapping[str, object] | EvidenceDocument],
+        *,
+        strict: bool = ...,
+        trace: bool = ...,
+        errors: Literal["keep"],
+        jobs: int = ...,
+        chunk_size: int | None = ...,
+    ) -> Iterator[Result | RowError]: ...
+
+    def score_many(
+        self,
+        rows: Iterable[Mapping[str, object] | EvidenceDocument],
+        *,
+        strict: bool = False,
+        trace: bool = True,
+        errors: Literal["raise", "keep"] = "raise",
+        jobs: int = 1,
+        chunk_size: int | None = None,
+    ) -> Iterator[Result] | Iterator[Result | RowError]:
+        """Score many sets of evidence, one result per row, in the rows' order.
+
+        Streaming: ``rows`` is read lazily and each result is yielded as soon
+        as it is scored, so that memory stays flat however many rows there are.
+        Every result is the one :meth:`score` gives for its row.
+
+        Args:
+            rows: Any iterable (a list, a generator, a file read line by line)
+                of evidence mappings, as :meth:`score` takes them, or of
+                :class:`~htx_rules.EvidenceDocument` (what
+                :func:`~htx_rules.parse_evidence_json` returns), which carry
+                the unit's code and reviewers' assessments too.
+            strict: As :meth:`score`.
+            trace: As :meth:`score`; ``trace=False`` is much faster, for runs
+                that need only the points.
+            errors: ``"raise"`` (the default): a bad row stops the run with a
+                :class:`~htx_rules.RowError` naming its position and every
+                problem; ``"keep"``: the :class:`~htx_rules.RowError` is
+                yielded in place of the row's result, and the run goes on.
+            jobs: Processes to score in: 1 (the default) scores here; N > 1
+                starts N worker processes, each compiling the rubric once from
+                its text; 0 starts one per CPU.  The results are the same,
+                in the same order, whatever ``jobs``.
+            chunk_size: Rows handed to a worker at a time (default 100).
+
+        Raises:
+            RowError: with ``errors="raise"``, at the first bad row.
+            ValueError: ``jobs``, ``chunk_size`` or ``errors`` is not valid
+                (raised at once); with ``jobs`` above 1, a rubric that cannot
+                be compiled again from its text (see ``docs/python-api.md``).
+        """
+        from htx_rules.batch import score_many  # noqa: PLC0415 - batch imports this module
+
+        return score_many(
+            self,
+            rows,
+            strict=strict,
+            trace=trace,
+            errors=errors,
+            jobs=jobs,
+            chunk_size=chunk_size,
+        )
 
     def _contestant(self, code: str | None) -> m.Contestant | None:
         if code is None:
