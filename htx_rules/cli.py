@@ -8,7 +8,8 @@ Exit codes (also in ``docs/cli.md``):
 * 2 — bad rubric;
 * 3 — bad command line, or a file or folder that cannot be read or written;
 * 4 — ``verify``: the result does not follow from the rubric and evidence given;
-  ``diff --exit-code``: the two rubrics differ.
+  ``diff --exit-code``: the two rubrics differ;
+* 130 — ``batch``: stopped with Ctrl-C.
 
 ``check`` has its own meaning for 0, 1 and 2: no warning, warnings only, errors.
 """
@@ -23,9 +24,9 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
+from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple, NoReturn, TextIO
 
 from htx_rules import __version__
 from htx_rules.checker import all_items
@@ -36,6 +37,18 @@ from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load, load_bytes
+from htx_rules.table_input import (
+    FORMATS,
+    Layout,
+    RawRow,
+    Unreadable,
+    WorkbookRows,
+    csv_rows,
+    jsonl_rows,
+    read_layout,
+    text_lines,
+)
+from htx_rules.table_output import Columns, SheetWriter
 
 # Each command imports what only it needs (the contest, the reports, the
 # checks, Jinja, openpyxl) when it runs: `htx-rules score` does not wait for
@@ -53,6 +66,8 @@ EXIT_USAGE: Final = 3
 EXIT_MISMATCH: Final = 4
 #: ``fmt --check``: a file is not formatted (the code bad evidence has elsewhere).
 EXIT_UNFORMATTED: Final = 1
+#: ``batch``: stopped with Ctrl-C (the shells' code for an interrupted program)
+EXIT_INTERRUPTED: Final = 130
 
 
 class _UsageError(Exception):
@@ -303,6 +318,63 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="thoát với mã 4 nếu hai bảng điểm khác nhau / exit with 4 when the rubrics differ",
     )
+    batch = commands.add_parser(
+        "batch",
+        help="chấm một bảng nhiều dòng (CSV, JSON Lines, Excel) / score a table of many rows",
+        description="Chấm điểm từng dòng của một bảng minh chứng — CSV, JSON Lines hoặc Excel, "
+        "mỗi dòng một đơn vị — theo đúng thứ tự, đọc đến đâu chấm đến đó; --jobs chia việc cho "
+        "nhiều tiến trình. Score every row of an evidence table — CSV, JSON Lines or Excel, "
+        "one row per unit — in order, streaming; --jobs shares the work among processes.",
+    )
+    batch.add_argument("rubric", help="tệp bảng điểm / rubric file (.rules)")
+    batch.add_argument("input", help="bảng minh chứng .csv, .jsonl hoặc .xlsx / the evidence table")
+    batch.add_argument(
+        "--out",
+        help="ghi kết quả vào tệp (mặc định: in ra màn hình) / write to this file (default: "
+        "standard output)",
+    )
+    batch.add_argument(
+        "--format",
+        choices=("csv", "jsonl", "xlsx"),
+        help="định dạng kết quả (mặc định: theo đuôi tệp --out, nếu không thì csv) / output "
+        "format (default: from the --out file's ending, else csv)",
+    )
+    batch.add_argument(
+        "--sheet",
+        help="trang tính của tệp Excel (mặc định: trang đầu) / the sheet of an Excel input "
+        "(default: the first)",
+    )
+    batch.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="để riêng một cột không phải minh chứng (ghi nhiều lần được) / leave aside a "
+        "column that is not evidence (may be repeated)",
+    )
+    batch.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="số tiến trình chấm (0: mọi CPU; mặc định 1) / processes to score in (0: every "
+        "CPU; default 1)",
+    )
+    batch.add_argument(
+        "--strict",
+        action="store_true",
+        help="thiếu minh chứng là lỗi / a missing value is an error",
+    )
+    batch.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="hiện tiến độ trên stderr (mặc định: khi chạy lâu trên màn hình) / show progress "
+        "on standard error (default: on a terminal, for long runs)",
+    )
+    batch.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     return parser
 
 
@@ -329,6 +401,7 @@ def main(
         "test": _test,
         "fmt": _fmt,
         "diff": _diff,
+        "batch": _batch,
     }[args.command]
     try:
         return run(args, lang, out, err)
@@ -690,6 +763,228 @@ def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     return EXIT_MISMATCH if args.exit_code and changes else EXIT_OK
 
 
+#: the output format a --out file's ending asks for
+_OUTPUT_ENDINGS: Final = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+
+
+class _Table(NamedTuple):
+    """An input table opened for ``batch``: its layout and its rows, streamed."""
+
+    layout: Layout
+    rows: Iterator[RawRow]
+    #: the share of the file read so far (None: not known)
+    share: Callable[[], float | None]
+
+
+def _batch(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.batch import TableJob, ordered_map, worker_count  # noqa: PLC0415
+    from htx_rules.progress import Progress  # noqa: PLC0415
+
+    rubric = _load_rubric(args.rubric, lang)
+    source = Path(args.input)
+    kind = FORMATS.get(source.suffix.lower())
+    if kind is None:
+        raise _UsageError(render_message("cli-batch-input", {"path": args.input}, lang))
+    ending = Path(args.out).suffix.lower() if args.out else ""
+    output = args.format or _OUTPUT_ENDINGS.get(ending, "csv")
+    if output == "xlsx" and not args.out:
+        raise _UsageError(render_message("cli-xlsx-needs-out", {}, lang))
+    if args.sheet is not None and kind != "xlsx":
+        raise _UsageError(render_message("cli-batch-sheet", {}, lang))
+    if args.jobs < 0:
+        raise _UsageError(render_message("cli-batch-jobs", {}, lang))
+    if not source.is_file():
+        folder = IsADirectoryError() if source.is_dir() else None
+        raise _UsageError(_cannot_read(args.input, folder, lang))
+    if args.out and Path(args.out).resolve() == source.resolve():
+        raise _UsageError(render_message("cli-batch-same-file", {"path": args.out}, lang))
+    with contextlib.ExitStack() as stack:
+        try:
+            table = _open_table(source, args.input, kind, args, rubric, stack)
+        except OSError as error:
+            raise _UsageError(_cannot_read(args.input, error, lang)) from None
+        except (EvidenceError, Unreadable) as error:
+            if isinstance(error, Unreadable):
+                error = EvidenceError([error.problem], f"{args.input}:{error.line}")
+            print(error.render(lang), file=err)
+            if any(p.code not in _FILE_PROBLEMS for p in error.problems):
+                print(render_message("batch-header-stop", {}, lang), file=err)
+            return EXIT_EVIDENCE
+        columns = Columns(rubric, lang)
+        write, finish = _batch_output(output, args.out, columns, out, lang, stack)
+        show = args.progress
+        if show is None:
+            show = _is_terminal(err) and (args.out is not None or not _is_terminal(out))
+        progress = Progress(err.write, lang) if show else None
+        job = TableJob(table.layout, output, lang, args.strict)
+        stopped: list[Unreadable] = []
+        count = bad = 0
+        rows = ordered_map(
+            job, _until_unreadable(table.rows, stopped), rubric, workers=worker_count(args.jobs)
+        )
+        try:
+            for row in rows:
+                count += 1
+                if row.problems is not None:
+                    bad += 1
+                    if progress is not None:
+                        progress.clear()
+                    print(row.problems, file=err)
+                write(row.output)
+                if progress is not None:
+                    progress.update(count, table.share())
+        except BrokenPipeError:
+            # The reader of standard output stopped reading (`| head`): so do we.
+            _silence_stdout(out)
+            return EXIT_OK
+        except KeyboardInterrupt:
+            # Ctrl-C: the workers are stopped, a file being written is removed.
+            if progress is not None:
+                progress.clear()
+            print(render_message("batch-interrupted", {"rows": count}, lang), file=err)
+            return EXIT_INTERRUPTED
+        if progress is not None:
+            progress.finish(count)
+        for failure in stopped:
+            where = table.layout.where(failure.line)
+            print(EvidenceError([failure.problem], where).render(lang), file=err)
+        if not count and not stopped:
+            print(render_message("batch-no-rows", {}, lang), file=err)
+        if bad:
+            print(render_message("batch-summary", {"bad": bad, "rows": count}, lang), file=err)
+        finish()
+    return EXIT_EVIDENCE if bad or stopped else EXIT_OK
+
+
+#: problems of a table as a whole (not of its header row)
+_FILE_PROBLEMS: Final = frozenset(
+    {"batch-no-header", "evidence-not-utf8", "excel-unreadable", "batch-no-sheet", "batch-csv"}
+)
+
+
+def _open_table(
+    source: Path,
+    name: str,
+    kind: str,
+    args: argparse.Namespace,
+    rubric: Rubric,
+    stack: contextlib.ExitStack,
+) -> _Table:
+    """Open the input table and read its header.
+
+    Raises:
+        OSError: it cannot be read.
+        EvidenceError: it is no table (no header row, no such sheet, not a
+            workbook), or its header names columns that are not fields.
+        Unreadable: its first line is not UTF-8.
+    """
+    if kind == "xlsx":
+        book = stack.enter_context(WorkbookRows(source, args.sheet, name=name))
+        layout = _layout(book.header, rubric, book.source, args.ignore, name)
+        types = {f.name: f.type for f in rubric.fields}
+        percent = [i for i, c in enumerate(layout.columns) if c and types.get(c) == "percent"]
+        return _Table(
+            layout, book.rows(percent), lambda: book.done / book.size if book.size else None
+        )
+    handle = stack.enter_context(source.open("rb"))
+    size = os.fstat(handle.fileno()).st_size
+
+    def share() -> float | None:
+        return handle.tell() / size if size else None
+
+    lines = text_lines(handle)
+    if kind == "jsonl":
+        return _Table(Layout(name), jsonl_rows(lines), share)
+    header, rows = csv_rows(lines)
+    return _Table(_layout(header, rubric, name, args.ignore, name), rows, share)
+
+
+def _layout(
+    header: Sequence[object] | None, rubric: Rubric, source: str, ignore: list[str], name: str
+) -> Layout:
+    if header is None:
+        raise EvidenceError([EvidenceProblem("", None, "batch-no-header")], name)
+    layout, problems = read_layout(header, rubric, source, ignore=ignore)
+    if problems:
+        raise EvidenceError(problems, layout.where(1))
+    return layout
+
+
+def _until_unreadable(rows: Iterator[RawRow], stopped: list[Unreadable]) -> Iterator[RawRow]:
+    """The rows, up to a line that cannot be read (then kept in ``stopped``):
+    the rows before it are still scored and written."""
+    try:
+        yield from rows
+    except Unreadable as failure:
+        stopped.append(failure)
+
+
+def _batch_output(
+    output: str,
+    path: str | None,
+    columns: Columns,
+    out: TextIO,
+    lang: Lang,
+    stack: contextlib.ExitStack,
+) -> tuple[Callable[[Any], object], Callable[[], None]]:
+    """Where ``batch`` writes its rows, and what finishes the output.
+
+    A file is written under a temporary name beside it and renamed when done,
+    so that it is never left half written.
+    """
+    if output == "xlsx":
+        assert path is not None
+        sheet = SheetWriter(columns)
+        return sheet.append, lambda: _save_workbook(sheet, path, lang)
+    if path is None:
+        if output == "csv":
+            out.write(columns.csv_header())
+        return out.write, lambda: None
+    file = Path(path)
+    try:
+        handle: IO[str] = stack.enter_context(
+            tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by the exit stack
+                "w",
+                # Excel reads a CSV file as UTF-8 only after a byte-order mark.
+                encoding="utf-8-sig" if output == "csv" else "utf-8",
+                newline="",
+                dir=file.parent,
+                prefix=f".{file.name}.",
+                suffix=".tmp",
+                delete=False,
+            )
+        )
+    except OSError as error:
+        raise _UsageError(_cannot_write(path, error, lang)) from None
+    temporary = Path(handle.name)
+    stack.callback(temporary.unlink, missing_ok=True)
+
+    def finish() -> None:
+        handle.close()
+        try:
+            os.replace(temporary, file)
+        except OSError as error:
+            raise _UsageError(_cannot_write(path, error, lang)) from None
+
+    if output == "csv":
+        handle.write(columns.csv_header())
+    return handle.write, finish
+
+
+def _silence_stdout(out: TextIO) -> None:
+    """Send what is left of standard output nowhere, so that Python does not
+    report the closed pipe again when it flushes on exit."""
+    if out is sys.stdout:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty()) if callable(isatty) else False
+
+
 def _read_json(path: str, lang: Lang) -> Any:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -837,6 +1132,7 @@ def _print_results(
 
 __all__ = [
     "EXIT_EVIDENCE",
+    "EXIT_INTERRUPTED",
     "EXIT_MISMATCH",
     "EXIT_OK",
     "EXIT_RUBRIC",

@@ -22,7 +22,12 @@ from typing import Any, Final
 import attrs
 
 from htx_rules import model as m
-from htx_rules.codegen import compile_validator, picklable_state, restored_state
+from htx_rules.codegen import (
+    EvidenceLimits,
+    compile_validator,
+    picklable_state,
+    restored_state,
+)
 from htx_rules.decimals import HUNDRED, ZERO, Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem
 from htx_rules.messages import LongNumber, QuotedList, TypeWord, Verbatim, text_for
@@ -204,6 +209,16 @@ class EvidenceSchema:
     def __init__(self, fields: tuple[m.Field, ...]) -> None:
         self.fields = {f.name: f for f in fields}
         self.validators = {f.name: validator_for(f) for f in fields}
+        #: what the validator accepts, for the checks generated scoring code inlines
+        self.limits = EvidenceLimits(
+            {
+                f.name: _bounds(f)
+                for f in fields
+                if f.type in ("count", "number", "percent", "money")
+            },
+            LIMIT,
+            MAX_DECIMALS,
+        )
         self._accept = compile_validator(
             fields,
             {

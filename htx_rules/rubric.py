@@ -5,19 +5,27 @@ from __future__ import annotations
 import gc
 import os
 import unicodedata
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal, getcontext, setcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from htx_rules import model as m
 from htx_rules.checker import all_items
 from htx_rules.codegen import CompiledProgram
+from htx_rules.decimals import SCORING_CONTEXT
 from htx_rules.digest import sha256_hex
-from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
+from htx_rules.errors import (
+    Diagnostic,
+    EvidenceError,
+    EvidenceProblem,
+    RowError,
+    RubricCompileError,
+)
 from htx_rules.evaluator import highest_total
-from htx_rules.evidence import EvidenceSchema, validate_assessments
-from htx_rules.result import Assessment, Result, Scored, Value
+from htx_rules.evidence import EvidenceDocument, EvidenceSchema, validate_assessments
+from htx_rules.result import Assessment, Result, Value
 from htx_rules.rubric_cache import entry_key, read_entry, write_entry
 from htx_rules.source import SourceText, Span
 from htx_rules.trace import assessment_key
@@ -25,7 +33,9 @@ from htx_rules.trace import assessment_key
 if TYPE_CHECKING:
     from lark import Token
 
-_SCORED = tuple.__new__  # builds Scored from a tuple, skipping NamedTuple's __new__
+_NO_JUDGMENTS: Mapping[Any, Assessment] = MappingProxyType({})
+#: the assessments of a result scored without any (read-only: results share it)
+_NO_ASSESSMENTS: Mapping[str, Assessment] = MappingProxyType({})
 
 
 class Rubric:
@@ -47,7 +57,7 @@ class Rubric:
         #: SHA-256 of the rubric file's bytes (of the text's UTF-8 for :func:`loads`)
         self.sha256 = sha256 or sha256_hex(source.text.encode("utf-8"))
         self._schema = EvidenceSchema(model.fields)
-        self._program = CompiledProgram(model, source)
+        self._program = CompiledProgram(model, source, self._schema.limits)
         self._contestants = {c.code: c for c in model.contestants}
         #: criteria whose points a reviewer gives, by id, in rubric order
         self.assessed: dict[str, m.Criterion] = {
@@ -114,37 +124,45 @@ class Rubric:
             EvidenceError: naming every field (or assessment) whose value is wrong.
         """
         who = None if contestant is None else self._contestant(contestant)
-        values = self._schema.validate(evidence, strict=strict)
-        judged: dict[str, Assessment] = {}
-        unassessed = self._all_assessed
-        scored_values: Mapping[Any, object] = values
+        program = self._program
+        judged: Mapping[str, Assessment]
+        judgments: Mapping[Any, Assessment]
         if assessments:
             judged = validate_assessments(self.assessed, assessments)
             unassessed = tuple(i for i in self.assessed if i not in judged)
-            if judged:
-                with_judgments: dict[Any, object] = dict(values)
-                for item_id, assessment in judged.items():
-                    with_judgments[assessment_key(item_id)] = assessment
-                scored_values = with_judgments
-        program = self._program
-        total, standard, bonus, deduction, parts, items, missing, *record = program.score(
-            scored_values, trace
-        )
+            judgments = {assessment_key(item_id): a for item_id, a in judged.items()}
+        else:
+            judged, unassessed, judgments = _NO_ASSESSMENTS, self._all_assessed, _NO_JUDGMENTS
+        # The generated code checks clearly valid evidence itself; anything
+        # else goes to the validator, which explains what is wrong (or returns
+        # the evidence in the form the generated code accepts).
+        # The scoring context is installed as it is, not copied as
+        # localcontext() would: scoring only reads it, and this is the hot path.
+        previous = getcontext()
+        setcontext(SCORING_CONTEXT)
+        try:
+            scored = (
+                (program.traced if trace else program.untraced)(evidence, judgments, strict)
+                if type(evidence) is dict
+                else None
+            )
+        finally:
+            setcontext(previous)
+        if scored is None:
+            values = self._schema.validate(evidence, strict=strict)
+            scored = program.score(values, trace, judgments)
+            assert scored is not None, "the generated checks refused validated evidence"
         decimals = program.decimals
         return Result(
-            decimals[total],
-            decimals[standard],
-            decimals[bonus],
-            decimals[deduction],
-            tuple(dict.fromkeys(missing)) if missing else (),
+            decimals[scored[0]],
+            decimals[scored[1]],
+            decimals[scored[2]],
+            decimals[scored[3]],
             who,
-            values,
-            _SCORED(Scored, (program, parts, items, record[0] if trace else None)),
-            self.model,
-            self.source.name,
+            scored[4],
+            self,
             unassessed,
             judged,
-            self.sha256,
         )
 
     def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:
@@ -154,6 +172,83 @@ class Rubric:
             EvidenceError: naming every field whose value is wrong.
         """
         return self._schema.validate(evidence, strict=strict)
+
+    @overload
+    def score_many(
+        self,
+        rows: Iterable[Mapping[str, object] | EvidenceDocument],
+        *,
+        strict: bool = ...,
+        trace: bool = ...,
+        errors: Literal["raise"] = ...,
+        jobs: int = ...,
+        chunk_size: int | None = ...,
+    ) -> Iterator[Result]: ...
+
+    @overload
+    def score_many(
+        self,
+        rows: Iterable[Mapping[str, object] | EvidenceDocument],
+        *,
+        strict: bool = ...,
+        trace: bool = ...,
+        errors: Literal["keep"],
+        jobs: int = ...,
+        chunk_size: int | None = ...,
+    ) -> Iterator[Result | RowError]: ...
+
+    def score_many(
+        self,
+        rows: Iterable[Mapping[str, object] | EvidenceDocument],
+        *,
+        strict: bool = False,
+        trace: bool = True,
+        errors: Literal["raise", "keep"] = "raise",
+        jobs: int = 1,
+        chunk_size: int | None = None,
+    ) -> Iterator[Result] | Iterator[Result | RowError]:
+        """Score many sets of evidence, one result per row, in the rows' order.
+
+        Streaming: ``rows`` is read lazily and each result is yielded as soon
+        as it is scored, so that memory stays flat however many rows there are.
+        Every result is the one :meth:`score` gives for its row.
+
+        Args:
+            rows: Any iterable (a list, a generator, a file read line by line)
+                of evidence mappings, as :meth:`score` takes them, or of
+                :class:`~htx_rules.EvidenceDocument` (what
+                :func:`~htx_rules.parse_evidence_json` returns), which carry
+                the unit's code and reviewers' assessments too.
+            strict: As :meth:`score`.
+            trace: As :meth:`score`; ``trace=False`` is much faster, for runs
+                that need only the points.
+            errors: ``"raise"`` (the default): a bad row stops the run with a
+                :class:`~htx_rules.RowError` naming its position and every
+                problem; ``"keep"``: the :class:`~htx_rules.RowError` is
+                yielded in place of the row's result, and the run goes on.
+            jobs: Processes to score in: 1 (the default) scores here; N > 1
+                starts N worker processes, each compiling the rubric once from
+                its text; 0 starts one per CPU.  The results are the same,
+                in the same order, whatever ``jobs``.
+            chunk_size: Rows handed to a worker at a time (default 100).
+
+        Raises:
+            RowError: with ``errors="raise"``, at the first bad row.
+            ValueError: ``jobs``, ``chunk_size`` or ``errors`` is not valid
+                (raised at once); with ``jobs`` above 1, a rubric that cannot
+                be compiled again from its text (see ``docs/python-api.md``).
+        """
+        from htx_rules.batch import score_many  # noqa: PLC0415 - batch imports this module
+
+        return score_many(
+            self,
+            rows,
+            strict=strict,
+            trace=trace,
+            errors=errors,
+            jobs=jobs,
+            chunk_size=chunk_size,
+        )
 
     def _contestant(self, code: str | None) -> m.Contestant | None:
         if code is None:

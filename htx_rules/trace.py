@@ -191,7 +191,9 @@ def _build(plan: TracePlan, record: tuple[Any, ...], values: Mapping[str, Value]
             decision = SUM
         else:
             raw = scaled_to_decimal[raw_value] if scaled else Decimal(raw_value)
-            explained = (token[0], token[1].scaleb(-2), token[2]) if given_percent else token
+            explained = (
+                (token[0], Decimal(token[1]).scaleb(-2), token[2]) if given_percent else token
+            )
             decision, adjustments = explain(explained)
             value = raw if exact else raw.quantize(quantum, rounding=mode)
             if value != raw:

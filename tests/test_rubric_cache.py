@@ -421,7 +421,8 @@ class TestGeneratedCode:
         compiled = htx_rules.load(path)
         monkeypatch.setattr(rubric_module, "compile_model", None)
         cached = htx_rules.load(path)
-        functions = [cached._program._untraced, cached._program._traced, cached._schema._accept]
+        functions = generated_functions(cached)
+        assert len(functions) >= 3  # untraced, traced, the evidence checker
         for function in functions:
             for text in code_strings(function.__code__):
                 assert text in GENERATED_STRINGS, text
@@ -474,6 +475,16 @@ class TestGeneratedCode:
         assert again.model == rubric.model
         assert again._program.source_code == rubric._program.source_code
         assert again._program.plan == rubric._program.plan or _same_plan(again, rubric)
+
+
+def generated_functions(rubric: htx_rules.Rubric) -> list[types.FunctionType]:
+    """Every generated function a rubric holds (its program's and its schema's)."""
+    return [
+        value
+        for owner in (rubric._program, rubric._schema)
+        for value in vars(owner).values()
+        if isinstance(value, types.FunctionType) and hasattr(value, "_htx_generated")
+    ]
 
 
 def code_strings(code: types.CodeType) -> Iterator[str]:
