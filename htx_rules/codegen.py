@@ -1330,27 +1330,27 @@ def _unmarshal(namespace: dict[str, Any], code: bytes) -> GeneratedFunction:
 def picklable_state(state: dict[str, Any], rebuilt: tuple[str, ...] = ()) -> dict[str, Any]:
     """An object's ``__dict__`` for pickling: each generated function (also in a
     tuple, list or dict) replaced by its record, the attributes in ``rebuilt`` left out."""
-    return {key: _records(value) for key, value in state.items() if key not in rebuilt}
+    return {key: _each(value, _record) for key, value in state.items() if key not in rebuilt}
 
 
 def restored_state(state: dict[str, Any]) -> dict[str, Any]:
     """The ``__dict__`` of an unpickled object: each record built into its function."""
-    return {key: _functions(value) for key, value in state.items()}
+    return {key: _each(value, _built) for key, value in state.items()}
 
 
-def _records(value: Any) -> Any:
+def _each(value: Any, leaf: Callable[[Any], Any]) -> Any:
+    """``leaf`` of ``value``, or of every item of a tuple, list or dict (its values)."""
     kind = type(value)
     if kind is tuple or kind is list:
-        return kind(_records(v) for v in value)
+        return kind(_each(item, leaf) for item in value)
     if kind is dict:
-        return {k: _records(v) for k, v in value.items()}
+        return {key: _each(item, leaf) for key, item in value.items()}
+    return leaf(value)
+
+
+def _record(value: Any) -> Any:
     return getattr(value, _RECORD, value) if callable(value) else value
 
 
-def _functions(value: Any) -> Any:
-    kind = type(value)
-    if kind is tuple or kind is list:
-        return kind(_functions(v) for v in value)
-    if kind is dict:
-        return {k: _functions(v) for k, v in value.items()}
-    return value.build() if kind is GeneratedFunction else value
+def _built(value: Any) -> Any:
+    return value.build() if type(value) is GeneratedFunction else value
