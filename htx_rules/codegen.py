@@ -557,6 +557,50 @@ class _Generator:
             return all(self.scaled(arm.points) is not None for arm in scoring.arms)
         return False
 
+    def cannot_fail(self, item: m.Criterion) -> bool:
+        """Whether a rule whose fields are given computes in integers and
+        comparisons only: nothing it does can raise (no division, no
+        ``Decimal`` arithmetic, no target's checks)."""
+        scoring = item.scoring
+        if not self.rule_exact_in_points(item):
+            return False
+        if isinstance(scoring, m.Formula | m.PerUnit):
+            return True
+        if isinstance(scoring, m.Conditional):
+            return self.cannot_raise(scoring.condition)
+        if isinstance(scoring, m.Banded):
+            return self.cannot_raise(scoring.subject) and all(
+                _constant(arm.bound, self.model)[0]
+                for arm in scoring.arms
+                if isinstance(arm, m.ThresholdArm)
+            )
+        if isinstance(scoring, m.Cases):
+            return all(
+                self.cannot_raise(arm.condition)
+                for arm in scoring.arms
+                if isinstance(arm, m.CaseArm)
+            )
+        return False
+
+    def cannot_raise(self, expr: m.Expr) -> bool:
+        """Whether evaluating ``expr`` on given, validated values cannot raise."""
+        if isinstance(
+            expr,
+            m.Number | m.FieldRef | m.PointsOf | m.ChoiceValue | m.DateLiteral | m.DeadlineRef,
+        ):
+            return True
+        if isinstance(expr, m.Not):
+            return self.cannot_raise(expr.operand)
+        if isinstance(expr, m.Logical):
+            return all(self.cannot_raise(o) for o in expr.operands)
+        if isinstance(expr, m.Comparison):
+            return self.cannot_raise(expr.left) and self.cannot_raise(expr.right)
+        if isinstance(expr, m.Arithmetic) and expr.op == "-":
+            kind = kind_of(expr.left, self.fields)
+            if kind is not None and kind.base == "date":
+                return self.cannot_raise(expr.left) and self.cannot_raise(expr.right)
+        return self.whole(expr) is not None
+
     def scoring(self, i: int, item: m.Criterion, depth: int) -> None:
         scoring = item.scoring
         exact = self.rule_exact_in_points(item)
@@ -866,8 +910,12 @@ class _Generator:
             depth += 1
             self.guarded = False
         body = len(out.lines)
-        out.line(depth, "try:")
-        self.scoring(i, item, depth + 1)
+        # A rule of integers and comparisons whose fields are all given cannot
+        # fail: it needs no handler (and the smaller code compiles faster).
+        safe = eager and self.cannot_fail(item)
+        if not safe:
+            out.line(depth, "try:")
+        self.scoring(i, item, depth if safe else depth + 1)
         self.guarded = True
         if eager and traced:
             # The trace names the first field the rule reads that was not
@@ -884,6 +932,9 @@ class _Generator:
             if len(names) == 1:
                 mark_code = out.const(MissingMark(names[0]))
             out.lines[mark] = "    " * depth + f"r{i} = None; t{i} = {mark_code}"
+        if safe:
+            self.clamp(i, item)
+            return
         if not eager:
             out.line(depth, "except KeyError as error:")
             out.line(depth + 1, absent)
