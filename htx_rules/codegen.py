@@ -219,12 +219,30 @@ def _hashable(value: Any) -> bool:
     return True
 
 
+class _Shared:
+    """What the traced and untraced generators of one rubric both need, made once."""
+
+    def __init__(self, model: m.RubricModel, source: SourceText) -> None:
+        self.reference = _Compiler(model, source)
+        self.ranges = RangeAnalysis(model)
+        self.order = dependency_order(model)
+        self.items = {item.id: item for item in all_items(model)}
+        #: the range of each rule's value, by item id (see _Generator.clamp)
+        self.spans: dict[str, Any] = {}
+
+
 class _Generator:
     """Writes the scoring function of one rubric (traced or untraced)."""
 
     def __init__(
-        self, model: m.RubricModel, source: SourceText, traced: bool, evidence: EvidenceLimits
+        self,
+        model: m.RubricModel,
+        source: SourceText,
+        traced: bool,
+        evidence: EvidenceLimits,
+        shared: _Shared | None = None,
     ) -> None:
+        shared = shared or _Shared(model, source)
         self.model = model
         self.evidence = evidence
         #: the local variable holding each field's value (None when not given)
@@ -236,8 +254,9 @@ class _Generator:
         self.source = source
         self.traced = traced
         self.rule_ids = {r.id for s in (model.bonus, model.deduction) if s for r in s.rules}
-        self.reference = _Compiler(model, source)
-        self.ranges = RangeAnalysis(model)
+        self.reference = shared.reference
+        self.ranges = shared.ranges
+        self.spans = shared.spans
         self.fields = {f.name: f for f in model.fields}
         self.places = self.reference.places
         self.scale = 10**self.places
@@ -249,9 +268,9 @@ class _Generator:
                 "_fromisoformat": datetime.date.fromisoformat,
             }
         )
-        self.order = dependency_order(model)
+        self.order = shared.order
         self.index = {item_id: number for number, item_id in enumerate(self.order)}
-        self.items = {item.id: item for item in all_items(model)}
+        self.items = shared.items
         #: items whose raw value is recorded as scaled integer points
         self.scaled_raw: set[str] = set()
         #: items whose token holds a percentage as given (65), not as a rate
@@ -980,7 +999,9 @@ class _Generator:
     def clamp(self, i: int, item: m.Criterion) -> None:
         """Clamp step ``i`` to [0, maximum], leaving out a bound the rule cannot pass."""
         assert item.scoring is not None
-        span = self.ranges.scoring(item.scoring, item.maximum)
+        span = self.spans.get(item.id)
+        if span is None:
+            span = self.spans[item.id] = self.ranges.scoring(item.scoring, item.maximum)
         exponent = item.maximum.as_tuple().exponent
         on_grid = isinstance(exponent, int) and exponent >= -self.places
         top = int(item.maximum.scaleb(self.places).to_integral_value(decimal.ROUND_FLOOR))
@@ -1212,8 +1233,9 @@ class CompiledProgram:
     def __init__(self, model: m.RubricModel, source: SourceText, evidence: EvidenceLimits) -> None:
         self.model = model
         self.places = model.header.rounding.places
-        untraced = _Generator(model, source, traced=False, evidence=evidence)
-        traced = _Generator(model, source, traced=True, evidence=evidence)
+        shared = _Shared(model, source)
+        untraced = _Generator(model, source, traced=False, evidence=evidence, shared=shared)
+        traced = _Generator(model, source, traced=True, evidence=evidence, shared=shared)
         #: the generated functions: ``(evidence, judgments, strict)`` to the
         #: result of :meth:`score`, in the scoring context the caller installs
         self.untraced = untraced.generate()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import json
 import re
 import tomllib
@@ -219,7 +220,13 @@ class EvidenceSchema:
             LIMIT,
             MAX_DECIMALS,
         )
-        self._accept = compile_validator(
+
+    @functools.cached_property
+    def _accept(self) -> Any:
+        """The generated fast check of :meth:`validate`, made when first needed
+        (scoring checks evidence in its own generated code)."""
+        fields = tuple(self.fields.values())
+        return compile_validator(
             fields,
             {
                 f.name: _fast_bounds(f)
