@@ -421,6 +421,7 @@ class TestGeneratedCode:
         compiled = htx_rules.load(path)
         monkeypatch.setattr(rubric_module, "compile_model", None)
         cached = htx_rules.load(path)
+        cached.validate(NASTY_EVIDENCE)  # the evidence checker is generated when first used
         functions = generated_functions(cached)
         assert len(functions) >= 3  # untraced, traced, the evidence checker
         for function in functions:
