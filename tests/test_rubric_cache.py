@@ -437,6 +437,7 @@ class TestGeneratedCode:
         """The contract codegen keeps for the cache: generated functions carry
         their record, and a rubric's program and schema pickle without them."""
         rubric = htx_rules.load(RUBRIC_2021, cache=False)
+        rubric.validate({})  # the evidence checker is generated when first used
         for owner in (rubric._program, rubric._schema):
             functions = [v for v in vars(owner).values() if isinstance(v, types.FunctionType)]
             assert functions
