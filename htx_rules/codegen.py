@@ -1037,7 +1037,7 @@ class _Generator:
             )
         out.line(
             1,
-            f"return total, standard, bonus, deduction, _new(_Scored, "
+            f"return _D[total], _D[standard], _D[bonus], _D[deduction], _new(_Scored, "
             f"(({''.join(p + ', ' for p in parts)}), ({items}), {record}, given, missing))",
         )
 
@@ -1279,8 +1279,8 @@ class CompiledProgram:
         judged: Any = _NO_JUDGMENTS,
         strict: bool = False,
     ) -> tuple[Any, ...] | None:
-        """Check and score evidence: total, standard, bonus, deduction (scaled
-        integers) and the :class:`~htx_rules.result.Scored` points of parts
+        """Check and score evidence: total, standard, bonus, deduction (Decimals
+        with the rubric's places) and the :class:`~htx_rules.result.Scored` points of parts
         and items, with the values read (see :meth:`evidence`), the missing
         fields and, with ``traced``, the record the trace is built from.
 
@@ -1331,12 +1331,11 @@ class CompiledProgram:
         if result is None:
             raise ValueError("the values are not in the form the evidence validator returns")
         total, standard, bonus, deduction, scored = result
-        places = self.places
         return (
-            to_decimal(total, places),
-            to_decimal(standard, places),
-            to_decimal(bonus, places),
-            to_decimal(deduction, places),
+            total,
+            standard,
+            bonus,
+            deduction,
             dict(self.points(self.part_ids, scored.parts)),
             dict(self.points(self.item_ids, scored.items)),
             tuple(dict.fromkeys(scored.missing)),

@@ -152,18 +152,8 @@ class Rubric:
             values = self._schema.validate(evidence, strict=strict)
             scored = program.score(values, trace, judgments)
             assert scored is not None, "the generated checks refused validated evidence"
-        decimals = program.decimals
-        return Result(
-            decimals[scored[0]],
-            decimals[scored[1]],
-            decimals[scored[2]],
-            decimals[scored[3]],
-            who,
-            scored[4],
-            self,
-            unassessed,
-            judged,
-        )
+        total, standard, bonus, deduction, points = scored
+        return Result(total, standard, bonus, deduction, who, points, self, unassessed, judged)
 
     def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:
         """Check evidence without scoring it; return it in the engine's form.
