@@ -132,7 +132,8 @@ class _Writer:
         factory = f"def _factory({', '.join(names)}):\n    {body}\n    return {name}\n"
         scope: dict[str, Any] = {}
         exec(compile(factory, filename, "exec"), scope)  # generated from constants only
-        return scope["_factory"](**self.namespace)
+        # Positional: binding thousands of keyword arguments is quadratic in CPython.
+        return scope["_factory"](*[self.namespace[n] for n in names])
 
 
 def _literal(value: Any) -> str | None:
