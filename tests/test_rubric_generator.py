@@ -21,9 +21,8 @@ from hypothesis import strategies as st
 
 import htx_rules
 from htx_rules.checker import all_items
-from htx_rules.evaluator import Program
-
-from .conftest import ROOT
+from tests.conftest import ROOT
+from tests.test_scoring_forms import score_both
 
 
 def _load_generator() -> ModuleType:
@@ -44,24 +43,6 @@ def _load_generator() -> ModuleType:
 generator = _load_generator()
 
 
-def _agree(rubric: htx_rules.Rubric, evidence: dict[str, object]) -> None:
-    """Traced and untraced scoring give the reference evaluator's points and trace."""
-    reference = Program(rubric.model, rubric.source)
-    values = rubric.validate(evidence)
-    total, standard, bonus, deduction, parts, items, missing, tree = reference.run(values)
-    for result in (rubric.score(evidence), rubric.score(evidence, trace=False)):
-        assert (result.total, result.standard, result.bonus, result.deduction) == (
-            total,
-            standard,
-            bonus,
-            deduction,
-        )
-        assert dict(result.items) == items
-        assert dict(result.parts) == parts
-        assert result.missing == tuple(dict.fromkeys(missing))
-    assert rubric.score(evidence).trace == tree
-
-
 class TestGeneratedRubrics:
     """Rubrics of N criteria, as the benchmark generates them."""
 
@@ -80,12 +61,13 @@ class TestGeneratedRubrics:
 
     @pytest.mark.parametrize("n", [30, 60])
     def test_compiled_and_reference_evaluators_agree(self, n: int) -> None:
-        """On 20 seeded evidence dicts: the same points, missing fields and trace."""
+        """On 20 seeded evidence dicts: the same points, missing fields and trace, with
+        and without a trace."""
         generated = generator.generate_rubric(n)
         rubric = htx_rules.loads(generated.text)
         rng = random.Random(n)
         for _ in range(20):
-            _agree(rubric, generator.random_evidence(generated, rng))
+            score_both(rubric, generator.random_evidence(generated, rng))
 
     @settings(max_examples=8, deadline=None)
     @given(n=st.integers(6, 45), seed=st.integers(0, 10**6))
@@ -98,7 +80,7 @@ class TestGeneratedRubrics:
         report = htx_rules.check(generated.text)
         assert report.errors == ()
         assert report.warnings == ()
-        _agree(rubric, generator.random_evidence(generated, random.Random(seed)))
+        score_both(rubric, generator.random_evidence(generated, random.Random(seed)))
 
     def test_every_scoring_form_appears(self) -> None:
         """A rubric of 300 criteria uses every scoring form and construct of the language
