@@ -8,21 +8,24 @@ about the proportions of a real score table such as ``rubrics/2021.rules``:
 ====================================  ======  =======================================
 form                                  share   written like
 ====================================  ======  =======================================
-yes/no condition                       ~27%   ``1.5 if co_0007``
-condition on a count or two yes/nos     ~6%   ``5 if so_0012 >= 1``, ``2 if a and b``
-per unit, with or without a cap        ~14%   ``0.5 per so_0031, at most 3``
-base minus per unit                     ~3%   ``4 minus 0.5 per so_0040, at most 1.5``
-thresholds on a percentage             ~10%   ``by ty_le_0050`` ``>= 90% -> 2`` …
-bands on a count                        ~3%   ``by so_0061`` ``= 0 -> 2`` ``= 1 -> 1`` …
-choice                                  ~7%   ``by lua_chon_0070`` ``dung_han -> 2`` …
-target, linear                          ~7%   ``target so_0080 of so_0081: linear``
-target, stepped                         ~3%   ``target … : minus 1 per 10% short``
-ratio of two counts, thresholds         ~5%   ``by so_0090 / so_0091`` ``>= 50% -> 8`` …
-growth of money, thresholds             ~2%   ``by (tien_0100 - tien_0101) / tien_0101`` …
-cases guarding a division               ~3%   ``cases`` ``so_0110 = 0 -> 4`` …
-formula                                 ~3%   ``min(5, so_0120)``
-assessed by a reviewer                  ~2%   ``assessed by reviewer "…"``
+yes/no condition                        28%   ``1.5 if co_0007``
+condition on a count or two yes/nos      6%   ``5 if so_0012 >= 1``, ``2 if a and b``
+per unit, with or without a cap         15%   ``0.5 per so_0031, at most 3``
+base minus per unit                      3%   ``4 minus 0.5 per so_0040, at most 1.5``
+thresholds on a percentage              11%   ``by ty_le_0050`` ``>= 90% -> 2`` …
+bands on a count                         3%   ``by so_0061`` ``= 0 -> 2`` ``= 1 -> 1`` …
+choice                                   7%   ``by lua_chon_0070`` ``dung_han -> 2`` …
+target, linear                           7%   ``target so_0080 of so_0081: linear``
+target, stepped                          3%   ``target … : minus 1 per 10% short``
+ratio of two counts, thresholds          5%   ``by so_0090 / so_0091`` ``>= 50% -> 8`` …
+growth of money, thresholds              2%   ``by (tien_0100 - tien_0101) / tien_0101`` …
+cases guarding a division                3%   ``cases`` ``so_0110 = 0 -> 4`` …
+formula                                  3%   ``min(5, so_0120)``
+assessed by a reviewer                   2%   ``assessed by reviewer "…"``
 ====================================  ======  =======================================
+
+The shares are of the criteria that have a scoring form (not of parents); they are
+kept exactly at every size (:meth:`_Writer.next_form`).
 
 About a quarter of the criteria of a part have two or three sub-criteria whose maxima
 add up to theirs (a third of those with ``requires`` on the first one); 10% of the
@@ -35,15 +38,15 @@ from the top down.  So ``htx-rules check`` finds no error and no warning, only
 ``clamped-to-max`` notes (per-unit rules without a cap, linear targets above 100%,
 which is how score tables are written).
 
-There are about 1.1 evidence fields per criterion (2021 has 47 fields for 44
+There are about 0.95 evidence fields per criterion (2021 has 42 fields for 48
 items).  :func:`random_evidence` draws one unit's evidence for a generated rubric:
 realistic values for each group of related fields (a target and what was achieved,
 a part and its whole, two years' revenue), percentages sometimes with one decimal,
 dates as ISO strings, 3% of the fields left out and 1% given as ``None``.
 
-Both are deterministic: the same ``n`` and ``seed`` give the same text and the
-same evidence on every machine and Python version (only ``random.Random`` with an
-integer seed, ``randint``, ``random`` and ``choice`` are used).
+Both are deterministic: the same ``n`` and ``seed`` give the same text and the same
+evidence (with the same Python version: ``random``'s methods other than ``random()``
+may change between versions).
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ from score_2021 import Evidence, leave_some_out
 QUARTER = Decimal("0.25")
 _FIRST_DAY = datetime.date(2021, 12, 1)
 
-# Scoring forms of a criterion of a part, and their weights (out of 100).
+# Scoring forms of a criterion of a part, and their relative weights (95 in all).
 _FORMS: tuple[tuple[str, int], ...] = (
     ("yes_no", 27),
     ("count_condition", 3),
