@@ -521,13 +521,15 @@ def verdicts(
         "traced": "scoring, traced",
         "tree": "scoring, trace tree built",
     }
+    # With two sizes there is no middle one to compare with.
+    others = [small] if middle in (small, large) else [small, middle]
     for key, label in labels.items():
         times = per_criterion[key]
-        against = [_ratio(times[large], times[small]), _ratio(times[large], times[middle])]
+        against = [_ratio(times[large], times[other]) for other in others]
         ok = max(against) <= LINEAR_FACTOR
         rows.append(
             [
-                f"{label}: per criterion, {large:,} vs {small:,} / vs {middle:,}",
+                f"{label}: per criterion, {large:,} vs {' / vs '.join(f'{o:,}' for o in others)}",
                 " / ".join(f"{r:.2f}×" for r in against),
                 "linear" if ok else "NOT linear",
             ]
