@@ -34,7 +34,6 @@ dicts take over an hour; ``--engines`` and a smaller ``--count`` keep it short.
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import json
 import random
@@ -50,227 +49,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from score_2021 import (
     RUBRIC,
     Evidence,
-    best_and_median,
     hand_written_total,
+    hand_written_traced,
+    interleaved,
     machine,
     random_evidence,
     timing_table,
 )
 
 PERCENTS = ("ty_le_htx_danh_gia", "ty_le_dai_hoi", "ty_le_tht_hop_dong", "ty_le_htx_bao_cao")
-
-
-# ---------------------------------------------------------------- baseline, traced
-
-Trace = list[tuple[str, int, str]]
-
-
-def _lin(most: int, actual: int, target: int) -> tuple[int, str]:
-    if target == 0:
-        return most, "target 0"
-    value = (2 * most * actual + target) // (2 * target)
-    return (most, "capped") if value > most else (value, "linear")
-
-
-def _steps(r: Any, steps: Sequence[tuple[Any, int]]) -> tuple[int, str]:
-    for bound, points in steps:
-        if r >= bound:
-            return points, f">= {bound}"
-    return 0, "below"
-
-
-_REPORT = {"dung_han": 200, "tre_han": 100, "khong_gui": 0}
-
-
-def hand_written_traced(e: Evidence) -> tuple[int, Trace]:
-    """:func:`hand_written_total`, also building a trace list: for every criterion
-    and bonus/deduction rule, ``(id, points in hundredths, branch taken)``."""
-    g = e.get
-    t: Trace = []
-    add = t.append
-
-    def yes(cid: str, name: str, points: int) -> int:
-        v = g(name)
-        if v is None:
-            add((cid, 0, "missing"))
-            return 0
-        add((cid, points if v else 0, "yes" if v else "no"))
-        return points if v else 0
-
-    def each(cid: str, name: str, step: int, cap: int) -> int:
-        n = g(name)
-        if n is None:
-            add((cid, 0, "missing"))
-            return 0
-        points = min(step * n, cap)
-        add((cid, points, "capped" if step * n > cap else "per unit"))
-        return points
-
-    def pct(cid: str, name: str, steps: Sequence[tuple[int, int]]) -> int:
-        r = g(name)
-        if r is None:
-            add((cid, 0, "missing"))
-            return 0
-        points, branch = _steps(r, steps)
-        add((cid, points, branch))
-        return points
-
-    def choice(cid: str, name: str) -> int:
-        c = g(name)
-        if c is None:
-            add((cid, 0, "missing"))
-            return 0
-        add((cid, _REPORT[c], c))
-        return _REPORT[c]
-
-    def linear(cid: str, actual: str, target: str, most: int) -> int:
-        a, tg = g(actual), g(target)
-        if a is None or tg is None:
-            add((cid, 0, "missing"))
-            return 0
-        points, branch = _lin(most, a, tg)
-        add((cid, points, branch))
-        return points
-
-    p = yes("I.1.a", "bcd_quyet_dinh", 150)
-    if p:
-        p += yes("I.1.b", "bcd_quy_che", 150)
-    else:
-        add(("I.1.b", 0, "requires I.1.a"))
-    p += yes("I.2.a", "so_ket_6_thang", 150)
-    p += yes("I.2.b", "tong_ket_nam", 150)
-    p += yes("I.3", "can_bo_chuyen_trach", 200)
-    p += yes("I.4.a", "ke_hoach_kttt", 200)
-    p += yes("I.4.b", "ke_hoach_thi_dua", 200)
-    p += yes("I.4.c", "van_ban_trien_khai", 200)
-    p += each("I.5.a", "hoi_nghi_tuyen_truyen", 100, 300)
-    p += each("I.5.b", "tin_bai_tuyen_truyen", 50, 300)
-    n = g("xa_chua_dat_tc13")
-    if n is None:
-        add(("I.6", 0, "missing"))
-    else:
-        points = 400 - min(50 * n, 150)
-        add(("I.6", points, "deduct per commune"))
-        p += points
-    chains = g("mo_hinh_chuoi")
-    if chains is None:
-        add(("I.7", 0, "missing"))
-    else:
-        points = 500 if chains >= 1 else 0
-        add(("I.7", points, ">= 1" if points else "none"))
-        p += points
-    p += yes("I.8.a", "ngan_sach_ho_tro", 200)
-    p += linear("I.8.b", "htx_duoc_ho_tro", "ke_hoach_ho_tro", 300)
-    p += each("I.8.c", "can_bo_tre", 100, 300)
-    p += pct("I.9.a", "ty_le_htx_danh_gia", ((90, 200), (70, 100)))
-    p += pct("I.9.b", "ty_le_dai_hoi", ((80, 200), (60, 100)))
-    add(("I.9.c", 0, "not assessed"))
-    p += choice("I.10.a", "bao_cao_6_thang")
-    p += choice("I.10.b", "bao_cao_nam")
-    late = g("bao_cao_dot_xuat_tre")
-    if late is None:
-        add(("I.10.c", 0, "missing"))
-    else:
-        points = 200 if late == 0 else 100 if late == 1 else 0
-        add(("I.10.c", points, f"{min(late, 2)} late"))
-        p += points
-    p += linear("II.1", "tht_moi", "chi_tieu_tht", 400)
-    r = g("ty_le_tht_hop_dong")
-    if r is None:
-        add(("II.2", 0, "missing"))
-    else:
-        points, branch = _steps(r, ((80, 300), (50, 200)))
-        if not points and r > 0:
-            points, branch = 100, "> 0"
-        add(("II.2", points, branch))
-        p += points
-    p += each("II.3", "tht_nang_cap", 150, 300)
-    p += linear("III.1", "htx_moi", "chi_tieu_htx", 1000)
-    a, tg = g("tv_moi"), g("chi_tieu_tv")
-    if a is None or tg is None:
-        add(("III.2", 0, "missing"))
-    elif tg == 0 or a >= tg:
-        add(("III.2", 500, "target met"))
-        p += 500
-    else:
-        points = max(500 - 100 * ((10 * (tg - a)) // tg), 0)
-        add(("III.2", points, "short"))
-        p += points
-    good, rated = g("htx_kha_tot"), g("htx_xep_loai")
-    if good is None or rated is None or rated == 0:
-        add(("III.3", 0, "missing or none rated"))
-    else:
-        if 2 * good >= rated:
-            points, branch = 800, ">= 50%"
-        elif 10 * good >= 4 * rated:
-            points, branch = 600, ">= 40%"
-        elif 10 * good >= 3 * rated:
-            points, branch = 400, ">= 30%"
-        elif 5 * good >= rated:
-            points, branch = 200, ">= 20%"
-        else:
-            points, branch = 0, "below"
-        add(("III.3", points, branch))
-        p += points
-    now, before = g("doanh_thu_bq_2021"), g("doanh_thu_bq_2020")
-    if now is None or before is None or before == 0:
-        add(("III.4", 0, "missing or no revenue before"))
-    else:
-        points = 400 if 10 * (now - before) >= before else 200 if now >= before else 0
-        add(("III.4", points, {400: "+10%", 200: "not lower", 0: "lower"}[points]))
-        p += points
-    p += each("III.5", "htx_lien_ket", 100, 500)
-    p += pct("III.6", "ty_le_htx_bao_cao", ((90, 400), (70, 300), (50, 200)))
-    stopped, handled = g("htx_ngung_hoat_dong"), g("htx_ngung_da_xu_ly")
-    if stopped is None:
-        add(("III.7", 0, "missing"))
-    elif stopped == 0:
-        add(("III.7", 400, "none stopped"))
-        p += 400
-    elif handled is None:
-        add(("III.7", 0, "missing"))
-    else:
-        points = 400 if handled >= stopped else 200 if 2 * handled >= stopped else 0
-        add(("III.7", points, "handled share"))
-        p += points
-    coops, coops_target = g("htx_moi"), g("chi_tieu_htx")
-    groups, groups_target = g("tht_moi"), g("chi_tieu_tht")
-    b = 0
-    points = 100 if chains is not None and chains >= 2 else 0
-    add(("B1", points, ">= 2" if points else "no"))
-    b += points
-    points = 0
-    if coops is not None and coops_target is not None and coops > coops_target:
-        points = min(50 * (coops - coops_target), 200)
-    add(("B2", points, "over target" if points else "no"))
-    b += points
-    b += each("B3", "htx_dien_hinh", 50, 100)
-    n = g("lien_hiep_htx_moi")
-    points = 100 if n is not None and n >= 1 else 0
-    add(("B4", points, ">= 1" if points else "no"))
-    b += points
-    points = 0
-    if groups is not None and groups_target is not None and groups > groups_target:
-        points = min(25 * (groups - groups_target), 100)
-    add(("B5", points, "over target" if points else "no"))
-    b += points
-    d = 0
-    day = g("ngay_nop_bao_cao")
-    points = 200 if day is not None and day > "2021-12-20" else 0
-    add(("D1", points, "late" if points else "on time or missing"))
-    d += points
-    points = min(50 * late, 200) if late is not None else 0
-    add(("D2", points, "per late report"))
-    d += points
-    d += each("D3", "htx_moi_khong_hd", 100, 200)
-    points = 0
-    if stopped is not None and handled is not None and stopped > handled:
-        points = min(50 * (stopped - handled), 200)
-    add(("D4", points, "per unhandled" if points else "no"))
-    d += points
-    d += each("D5", "so_lieu_sai_lech", 50, 200)
-    total = p + min(b, 500) - min(d, 500)
-    return (total if total > 0 else 0), t
 
 
 # ---------------------------------------------------------------- the rubric, once
@@ -759,11 +546,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("htx_rules  rubric.score(e)  (trace recorded)", traced),
     ]
     rows += [(label, run) for label, run in engines[2:]]
-    measured = []
-    for label, run in rows:
-        gc.collect()
-        best, median = best_and_median(loop(run), args.repeat)
-        measured.append((label, best, median))
+    measured = interleaved([(label, loop(run)) for label, run in rows], args.repeat)
     print()
     print(f"{args.count:,} evidence dicts (seed {args.seed}), best and median of {args.repeat}")
     print(timing_table(measured, args.count))

@@ -16,7 +16,9 @@ What it does, in one process:
 3. checks that :func:`hand_written_total` — what a programmer would write for
    speed, with no engine — gives the engine's total for every dict, and stops
    (exit status 1) at the first difference;
-4. times the hand-written function (the baseline), ``rubric.score(e,
+4. times the hand-written function (the baseline), the same building a trace
+   list (:func:`hand_written_traced`: per criterion its id, points and branch —
+   the traced baseline), ``rubric.score(e,
    trace=False)``, ``rubric.score(e)`` (traced: the generated code records each
    rule's raw value and branch, the complete trace data) and
    ``rubric.score(e).trace`` (the same, and the tree of trace nodes built from
@@ -51,8 +53,9 @@ from tabulate import tabulate
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = ROOT / "rubrics" / "2021.rules"
 
-TARGET_TRACED_RATIO = 5.0
-TARGET_COMPILE_MS = 100.0
+#: the issue's targets, as ratios to the hand-written baseline in the same run
+TARGET_UNTRACED_RATIO = 1.5
+TARGET_TRACED_RATIO = 2.0
 
 Evidence = dict[str, Any]
 
@@ -217,6 +220,216 @@ def hand_written_total(e: Evidence) -> int:
     return total if total > 0 else 0
 
 
+# ---------------------------------------------------------------- baseline, traced
+
+Trace = list[tuple[str, int, str]]
+
+
+def _lin(most: int, actual: int, target: int) -> tuple[int, str]:
+    if target == 0:
+        return most, "target 0"
+    value = (2 * most * actual + target) // (2 * target)
+    return (most, "capped") if value > most else (value, "linear")
+
+
+def _steps(r: Any, steps: Sequence[tuple[Any, int]]) -> tuple[int, str]:
+    for bound, points in steps:
+        if r >= bound:
+            return points, f">= {bound}"
+    return 0, "below"
+
+
+def hand_written_traced(e: Evidence) -> tuple[int, Trace]:
+    """:func:`hand_written_total`, also building a trace list: for every criterion
+    and bonus/deduction rule, ``(id, points in hundredths, branch taken)``."""
+    g = e.get
+    t: Trace = []
+    add = t.append
+
+    def yes(cid: str, name: str, points: int) -> int:
+        v = g(name)
+        if v is None:
+            add((cid, 0, "missing"))
+            return 0
+        add((cid, points if v else 0, "yes" if v else "no"))
+        return points if v else 0
+
+    def each(cid: str, name: str, step: int, cap: int) -> int:
+        n = g(name)
+        if n is None:
+            add((cid, 0, "missing"))
+            return 0
+        points = min(step * n, cap)
+        add((cid, points, "capped" if step * n > cap else "per unit"))
+        return points
+
+    def pct(cid: str, name: str, steps: Sequence[tuple[int, int]]) -> int:
+        r = g(name)
+        if r is None:
+            add((cid, 0, "missing"))
+            return 0
+        points, branch = _steps(r, steps)
+        add((cid, points, branch))
+        return points
+
+    def choice(cid: str, name: str) -> int:
+        c = g(name)
+        if c is None:
+            add((cid, 0, "missing"))
+            return 0
+        add((cid, _REPORT[c], c))
+        return _REPORT[c]
+
+    def linear(cid: str, actual: str, target: str, most: int) -> int:
+        a, tg = g(actual), g(target)
+        if a is None or tg is None:
+            add((cid, 0, "missing"))
+            return 0
+        points, branch = _lin(most, a, tg)
+        add((cid, points, branch))
+        return points
+
+    p = yes("I.1.a", "bcd_quyet_dinh", 150)
+    if p:
+        p += yes("I.1.b", "bcd_quy_che", 150)
+    else:
+        add(("I.1.b", 0, "requires I.1.a"))
+    p += yes("I.2.a", "so_ket_6_thang", 150)
+    p += yes("I.2.b", "tong_ket_nam", 150)
+    p += yes("I.3", "can_bo_chuyen_trach", 200)
+    p += yes("I.4.a", "ke_hoach_kttt", 200)
+    p += yes("I.4.b", "ke_hoach_thi_dua", 200)
+    p += yes("I.4.c", "van_ban_trien_khai", 200)
+    p += each("I.5.a", "hoi_nghi_tuyen_truyen", 100, 300)
+    p += each("I.5.b", "tin_bai_tuyen_truyen", 50, 300)
+    n = g("xa_chua_dat_tc13")
+    if n is None:
+        add(("I.6", 0, "missing"))
+    else:
+        points = 400 - min(50 * n, 150)
+        add(("I.6", points, "deduct per commune"))
+        p += points
+    chains = g("mo_hinh_chuoi")
+    if chains is None:
+        add(("I.7", 0, "missing"))
+    else:
+        points = 500 if chains >= 1 else 0
+        add(("I.7", points, ">= 1" if points else "none"))
+        p += points
+    p += yes("I.8.a", "ngan_sach_ho_tro", 200)
+    p += linear("I.8.b", "htx_duoc_ho_tro", "ke_hoach_ho_tro", 300)
+    p += each("I.8.c", "can_bo_tre", 100, 300)
+    p += pct("I.9.a", "ty_le_htx_danh_gia", ((90, 200), (70, 100)))
+    p += pct("I.9.b", "ty_le_dai_hoi", ((80, 200), (60, 100)))
+    add(("I.9.c", 0, "not assessed"))
+    p += choice("I.10.a", "bao_cao_6_thang")
+    p += choice("I.10.b", "bao_cao_nam")
+    late = g("bao_cao_dot_xuat_tre")
+    if late is None:
+        add(("I.10.c", 0, "missing"))
+    else:
+        points = 200 if late == 0 else 100 if late == 1 else 0
+        add(("I.10.c", points, f"{min(late, 2)} late"))
+        p += points
+    p += linear("II.1", "tht_moi", "chi_tieu_tht", 400)
+    r = g("ty_le_tht_hop_dong")
+    if r is None:
+        add(("II.2", 0, "missing"))
+    else:
+        points, branch = _steps(r, ((80, 300), (50, 200)))
+        if not points and r > 0:
+            points, branch = 100, "> 0"
+        add(("II.2", points, branch))
+        p += points
+    p += each("II.3", "tht_nang_cap", 150, 300)
+    p += linear("III.1", "htx_moi", "chi_tieu_htx", 1000)
+    a, tg = g("tv_moi"), g("chi_tieu_tv")
+    if a is None or tg is None:
+        add(("III.2", 0, "missing"))
+    elif tg == 0 or a >= tg:
+        add(("III.2", 500, "target met"))
+        p += 500
+    else:
+        points = max(500 - 100 * ((10 * (tg - a)) // tg), 0)
+        add(("III.2", points, "short"))
+        p += points
+    good, rated = g("htx_kha_tot"), g("htx_xep_loai")
+    if good is None or rated is None or rated == 0:
+        add(("III.3", 0, "missing or none rated"))
+    else:
+        if 2 * good >= rated:
+            points, branch = 800, ">= 50%"
+        elif 10 * good >= 4 * rated:
+            points, branch = 600, ">= 40%"
+        elif 10 * good >= 3 * rated:
+            points, branch = 400, ">= 30%"
+        elif 5 * good >= rated:
+            points, branch = 200, ">= 20%"
+        else:
+            points, branch = 0, "below"
+        add(("III.3", points, branch))
+        p += points
+    now, before = g("doanh_thu_bq_2021"), g("doanh_thu_bq_2020")
+    if now is None or before is None or before == 0:
+        add(("III.4", 0, "missing or no revenue before"))
+    else:
+        points = 400 if 10 * (now - before) >= before else 200 if now >= before else 0
+        add(("III.4", points, {400: "+10%", 200: "not lower", 0: "lower"}[points]))
+        p += points
+    p += each("III.5", "htx_lien_ket", 100, 500)
+    p += pct("III.6", "ty_le_htx_bao_cao", ((90, 400), (70, 300), (50, 200)))
+    stopped, handled = g("htx_ngung_hoat_dong"), g("htx_ngung_da_xu_ly")
+    if stopped is None:
+        add(("III.7", 0, "missing"))
+    elif stopped == 0:
+        add(("III.7", 400, "none stopped"))
+        p += 400
+    elif handled is None:
+        add(("III.7", 0, "missing"))
+    else:
+        points = 400 if handled >= stopped else 200 if 2 * handled >= stopped else 0
+        add(("III.7", points, "handled share"))
+        p += points
+    coops, coops_target = g("htx_moi"), g("chi_tieu_htx")
+    groups, groups_target = g("tht_moi"), g("chi_tieu_tht")
+    b = 0
+    points = 100 if chains is not None and chains >= 2 else 0
+    add(("B1", points, ">= 2" if points else "no"))
+    b += points
+    points = 0
+    if coops is not None and coops_target is not None and coops > coops_target:
+        points = min(50 * (coops - coops_target), 200)
+    add(("B2", points, "over target" if points else "no"))
+    b += points
+    b += each("B3", "htx_dien_hinh", 50, 100)
+    n = g("lien_hiep_htx_moi")
+    points = 100 if n is not None and n >= 1 else 0
+    add(("B4", points, ">= 1" if points else "no"))
+    b += points
+    points = 0
+    if groups is not None and groups_target is not None and groups > groups_target:
+        points = min(25 * (groups - groups_target), 100)
+    add(("B5", points, "over target" if points else "no"))
+    b += points
+    d = 0
+    day = g("ngay_nop_bao_cao")
+    points = 200 if day is not None and day > "2021-12-20" else 0
+    add(("D1", points, "late" if points else "on time or missing"))
+    d += points
+    points = min(50 * late, 200) if late is not None else 0
+    add(("D2", points, "per late report"))
+    d += points
+    d += each("D3", "htx_moi_khong_hd", 100, 200)
+    points = 0
+    if stopped is not None and handled is not None and stopped > handled:
+        points = min(50 * (stopped - handled), 200)
+    add(("D4", points, "per unhandled" if points else "no"))
+    d += points
+    d += each("D5", "so_lieu_sai_lech", 50, 200)
+    total = p + min(b, 500) - min(d, 500)
+    return (total if total > 0 else 0), t
+
+
 # ---------------------------------------------------------------- evidence
 
 _YES_NO = (
@@ -339,12 +552,29 @@ def timing_table(rows: Sequence[Sequence[Any]], count: int) -> str:
 
 def best_and_median(run: Callable[[], object], repeat: int) -> tuple[float, float]:
     """The best and median wall time of ``repeat`` runs, in seconds."""
-    times = []
+    return interleaved([("", run)], repeat)[0][1:]  # type: ignore[return-value]
+
+
+def interleaved(
+    runs: Sequence[tuple[str, Callable[[], object]]], repeat: int
+) -> list[tuple[str, float, float]]:
+    """Each run's best and median wall time over ``repeat`` rounds, in seconds.
+
+    The runs take turns, round after round (a ``gc.collect()`` before each),
+    so that a slower moment of a shared machine falls on every row alike
+    rather than on whichever row was being timed.
+    """
+    times: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
+        for (_, run), spent in zip(runs, times, strict=True):
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            spent.append(time.perf_counter() - start)
+    return [
+        (name, min(spent), statistics.median(spent))
+        for (name, _), spent in zip(runs, times, strict=True)
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -378,6 +608,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for number, e in enumerate(evidence):
         expected = rubric.score(e, trace=False).total
         mine = Decimal(hand_written_total(e)) * hundredth
+        if hand_written_traced(e)[0] != hand_written_total(e):
+            print(f"MISMATCH on evidence #{number}: the hand-written trace list's total differs")
+            return 1
         if mine != expected:
             result = rubric.score(e)
             print(f"MISMATCH on evidence #{number}: hand-written {mine}, engine {expected}")
@@ -418,17 +651,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         for e in evidence:
             check(e)
 
-    rows = []
-    for name, run in (
-        ("hand-written Python (baseline)", baseline),
-        ("rubric.score(e, trace=False)", untraced),
-        ("rubric.score(e)  (traced: trace recorded)", traced),
-        ("rubric.score(e).trace  (traced, tree of nodes built)", traced_tree),
-        ("rubric.validate(e) alone (inside every engine row)", validate_only),
-    ):
-        gc.collect()
-        best, median = best_and_median(run, args.repeat)
-        rows.append([name, best, median])
+    def baseline_traced() -> None:
+        total = hand_written_traced
+        for e in evidence:
+            total(e)
+
+    rows = interleaved(
+        [
+            ("hand-written Python (baseline)", baseline),
+            ("hand-written Python, trace list (traced baseline)", baseline_traced),
+            ("rubric.score(e, trace=False)", untraced),
+            ("rubric.score(e)  (traced: trace recorded)", traced),
+            ("rubric.score(e).trace  (traced, tree of nodes built)", traced_tree),
+            ("rubric.validate(e) alone (inside every engine row)", validate_only),
+        ],
+        args.repeat,
+    )
     print()
     print(f"{args.count:,} evidence dicts, best and median of {args.repeat} runs each")
     print(timing_table(rows, args.count))
@@ -449,29 +687,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(tabulate(machine(), headers=["machine", ""], disable_numparse=True))
     print()
-    base = rows[0][1]
-    traced_ratio = rows[2][1] / base
-    tree_ratio = rows[3][1] / base
+    base, base_traced = rows[0][1], rows[1][1]
+    untraced_ratio, traced_ratio = rows[2][1] / base, rows[3][1] / base
+    like_for_like = rows[3][1] / base_traced
     checks = [
         (
-            f"traced scoring ≤ {TARGET_TRACED_RATIO:g}× the hand-written baseline",
-            f"{traced_ratio:.1f}×",
+            f"untraced ≤ {TARGET_UNTRACED_RATIO:g}× the hand-written baseline",
+            f"{untraced_ratio:.2f}×",
+            untraced_ratio <= TARGET_UNTRACED_RATIO,
+        ),
+        (
+            f"traced ≤ {TARGET_TRACED_RATIO:g}× the hand-written baseline",
+            f"{traced_ratio:.2f}×",
             traced_ratio <= TARGET_TRACED_RATIO,
         ),
         (
-            f"traced, tree built ≤ {TARGET_TRACED_RATIO:g}× (not a target; for reference)",
-            f"{tree_ratio:.1f}×",
-            tree_ratio <= TARGET_TRACED_RATIO,
-        ),
-        (
-            f"first compile ≤ {TARGET_COMPILE_MS:g} ms",
-            f"{first_ms:.1f} ms",
-            first_ms <= TARGET_COMPILE_MS,
-        ),
-        (
-            f"later compiles ≤ {TARGET_COMPILE_MS:g} ms",
-            f"{later_ms:.1f} ms",
-            later_ms <= TARGET_COMPILE_MS,
+            f"traced ≤ {TARGET_TRACED_RATIO:g}× the hand-written trace list",
+            f"{like_for_like:.2f}×",
+            like_for_like <= TARGET_TRACED_RATIO,
         ),
     ]
     print(

@@ -44,91 +44,148 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from htx_rules._version import __version__
-from htx_rules.contest import (
-    Award,
-    ContestError,
-    ContestResult,
-    Reason,
-    ReconciliationLine,
-    Standing,
-    Submission,
-    run_contest,
-)
 from htx_rules.errors import (
     Diagnostic,
     EvidenceError,
     EvidenceProblem,
     HtxRulesError,
+    RowError,
     RubricCompileError,
     RubricError,
     RubricSyntaxError,
 )
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
-from htx_rules.fmt import format_rubric
-from htx_rules.html import contest_html, result_html
-from htx_rules.lint import (
-    CheckReport,
-    check,
-    check_bytes,
-    check_file,
-    check_text,
-    check_to_dict,
-    check_to_json,
-)
-from htx_rules.mutation import Mutant, generate_mutants
-from htx_rules.report import contest_markdown, contest_text, contest_to_dict, contest_to_json
 from htx_rules.result import Adjustment, Assessment, Decision, Result, TraceNode
 from htx_rules.rubric import Rubric, load, load_bytes, loads
-from htx_rules.rubric_tests import (
-    Branch,
-    CaseOutcome,
-    Coverage,
-    Expectation,
-    ExpectationFailure,
-    MutantOutcome,
-    MutationReport,
-    RubricCase,
-    RubricTestResult,
-    RubricTests,
-    RubricTestsError,
-    parse_rubric_tests,
-    run_rubric_tests,
-)
 from htx_rules.source import Span
-from htx_rules.submissions import parse_submission, read_submissions, run_contest_from
-from htx_rules.tests_report import rubric_tests_document, rubric_tests_text
-from htx_rules.whatif import (
-    AwardGap,
-    Counterfactual,
-    Effect,
-    EvidenceChange,
-    Fragility,
-    GapChange,
-    award_gaps,
-    counterfactuals,
-    field_step,
-    fragility,
-)
-from htx_rules.whatif_report import explain_what_if
 
 if TYPE_CHECKING:
+    from htx_rules.contest import (
+        Award,
+        ContestError,
+        ContestResult,
+        Reason,
+        ReconciliationLine,
+        Standing,
+        Submission,
+        run_contest,
+    )
     from htx_rules.diff import Change, RubricDiff, diff_rubrics
     from htx_rules.diffreport import diff_markdown, diff_text, diff_to_dict, diff_to_json
+    from htx_rules.fmt import format_rubric
+    from htx_rules.html import contest_html, result_html
+    from htx_rules.lint import (
+        CheckReport,
+        check,
+        check_bytes,
+        check_file,
+        check_text,
+        check_to_dict,
+        check_to_json,
+    )
+    from htx_rules.mutation import Mutant, generate_mutants
+    from htx_rules.report import (
+        contest_markdown,
+        contest_text,
+        contest_to_dict,
+        contest_to_json,
+    )
     from htx_rules.rescoring import Rescoring, rescore
+    from htx_rules.rubric_tests import (
+        Branch,
+        CaseOutcome,
+        Coverage,
+        Expectation,
+        ExpectationFailure,
+        MutantOutcome,
+        MutationReport,
+        RubricCase,
+        RubricTestResult,
+        RubricTests,
+        RubricTestsError,
+        parse_rubric_tests,
+        run_rubric_tests,
+    )
+    from htx_rules.submissions import parse_submission, read_submissions, run_contest_from
+    from htx_rules.tests_report import rubric_tests_document, rubric_tests_text
+    from htx_rules.whatif import (
+        AwardGap,
+        Counterfactual,
+        Effect,
+        EvidenceChange,
+        Fragility,
+        GapChange,
+        award_gaps,
+        counterfactuals,
+        field_step,
+        fragility,
+    )
+    from htx_rules.whatif_report import explain_what_if
 
-# The comparison of two rubrics is imported when first used: scoring and the
-# contest, what most runs do, do not pay for it at start-up.
-_LATER = {
-    "Change": "htx_rules.diff",
-    "RubricDiff": "htx_rules.diff",
-    "diff_rubrics": "htx_rules.diff",
-    "diff_markdown": "htx_rules.diffreport",
-    "diff_text": "htx_rules.diffreport",
-    "diff_to_dict": "htx_rules.diffreport",
-    "diff_to_json": "htx_rules.diffreport",
-    "Rescoring": "htx_rules.rescoring",
-    "rescore": "htx_rules.rescoring",
+# Imported above: what loading a rubric and scoring evidence need.  Everything
+# else is imported when first used (``htx_rules.run_contest``, ...), so that a
+# program that only scores does not pay at start-up for the contest, the
+# reports, the checks, the comparison of rubrics, Lark or Jinja.  The names
+# are the same either way; the TYPE_CHECKING imports above tell type checkers.
+_LATER_BY_MODULE: dict[str, tuple[str, ...]] = {
+    "htx_rules.contest": (
+        "Award",
+        "ContestError",
+        "ContestResult",
+        "Reason",
+        "ReconciliationLine",
+        "Standing",
+        "Submission",
+        "run_contest",
+    ),
+    "htx_rules.diff": ("Change", "RubricDiff", "diff_rubrics"),
+    "htx_rules.diffreport": ("diff_markdown", "diff_text", "diff_to_dict", "diff_to_json"),
+    "htx_rules.fmt": ("format_rubric",),
+    "htx_rules.html": ("contest_html", "result_html"),
+    "htx_rules.lint": (
+        "CheckReport",
+        "check",
+        "check_bytes",
+        "check_file",
+        "check_text",
+        "check_to_dict",
+        "check_to_json",
+    ),
+    "htx_rules.mutation": ("Mutant", "generate_mutants"),
+    "htx_rules.report": ("contest_markdown", "contest_text", "contest_to_dict", "contest_to_json"),
+    "htx_rules.rescoring": ("Rescoring", "rescore"),
+    "htx_rules.rubric_tests": (
+        "Branch",
+        "CaseOutcome",
+        "Coverage",
+        "Expectation",
+        "ExpectationFailure",
+        "MutantOutcome",
+        "MutationReport",
+        "RubricCase",
+        "RubricTestResult",
+        "RubricTests",
+        "RubricTestsError",
+        "parse_rubric_tests",
+        "run_rubric_tests",
+    ),
+    "htx_rules.submissions": ("parse_submission", "read_submissions", "run_contest_from"),
+    "htx_rules.tests_report": ("rubric_tests_document", "rubric_tests_text"),
+    "htx_rules.whatif": (
+        "AwardGap",
+        "Counterfactual",
+        "Effect",
+        "EvidenceChange",
+        "Fragility",
+        "GapChange",
+        "award_gaps",
+        "counterfactuals",
+        "field_step",
+        "fragility",
+    ),
+    "htx_rules.whatif_report": ("explain_what_if",),
 }
+_LATER = {name: module for module, names in _LATER_BY_MODULE.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
@@ -138,6 +195,10 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LATER})
 
 
 __all__ = [
@@ -172,6 +233,7 @@ __all__ = [
     "ReconciliationLine",
     "Rescoring",
     "Result",
+    "RowError",
     "Rubric",
     "RubricCase",
     "RubricCompileError",

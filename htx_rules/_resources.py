@@ -33,7 +33,10 @@ def cache_directory() -> Path | None:
 
     ``$HTX_RULES_CACHE_DIR`` if set (set it empty to keep no cache), else
     ``$XDG_CACHE_HOME/htx_rules``, else ``~/.cache/htx_rules``; never inside
-    the installed package.  None when the folder cannot be created or written.
+    the installed package.  None when the folder cannot be created or written,
+    or when another user could have put files in it: it is created private to
+    the user, and not used when someone else owns it or may write to it (the
+    caches hold pickles, which run code when read).
     """
     configured = os.environ.get(CACHE_VARIABLE)
     try:
@@ -45,6 +48,9 @@ def cache_directory() -> Path | None:
             base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
             folder = Path(base) / "htx_rules"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
     except (OSError, RuntimeError):
+        return None
+    if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
         return None
     return folder if os.access(folder, os.W_OK) else None

@@ -21,7 +21,6 @@ from htx_rules import model as m
 from htx_rules.decimals import Lang
 from htx_rules.errors import Reporter
 from htx_rules.messages import QuotedList, TypeWord
-from htx_rules.parser import keyword_language, keywords
 from htx_rules.source import SourceText, Span
 
 Unit = Literal["plain", "count", "number", "percent", "money"]
@@ -241,6 +240,13 @@ def items_read(scoring: m.Scoring) -> tuple[str, ...]:
     return tuple(ids)
 
 
+def _reserved_words() -> set[str]:
+    """Every spelling of every keyword: none can name a field or a document."""
+    from htx_rules.parser import keywords  # noqa: PLC0415 - see detect_keyword_language
+
+    return {word for words in keywords().values() for word in words}
+
+
 def all_items(model: m.RubricModel) -> Iterator[m.Criterion]:
     """Every criterion (at every depth) and every bonus and deduction rule, in file order."""
 
@@ -276,6 +282,10 @@ class Checker(Reporter):
     # ------------------------------------------------------------ reporting
 
     def detect_keyword_language(self) -> Lang:
+        # The parser (and Lark) is imported when a rubric is compiled, not by
+        # the modules that score one, which need this module's model helpers.
+        from htx_rules.parser import keyword_language  # noqa: PLC0415
+
         return keyword_language(self.source.text)
 
     def unknown(
@@ -322,7 +332,7 @@ class Checker(Reporter):
         return resolved
 
     def collect_fields(self, fields: Sequence[m.Field]) -> None:
-        reserved = {word for words in keywords().values() for word in words}
+        reserved = _reserved_words()
         for field in fields:
             if field.name in self.fields:
                 self.error(
@@ -943,7 +953,7 @@ class Checker(Reporter):
 
     def collect_dossier(self, documents: Sequence[m.Document]) -> None:
         seen: dict[str, m.Document] = {}
-        reserved = {word for words in keywords().values() for word in words}
+        reserved = _reserved_words()
         for document in documents:
             if document.id in seen:
                 self.error(

@@ -8,7 +8,8 @@ Exit codes (also in ``docs/cli.md``):
 * 2 — bad rubric;
 * 3 — bad command line, or a file or folder that cannot be read or written;
 * 4 — ``verify``: the result does not follow from the rubric and evidence given;
-  ``diff --exit-code``: the two rubrics differ.
+  ``diff --exit-code``: the two rubrics differ;
+* 130 — ``batch``: stopped with Ctrl-C.
 
 ``check`` has its own meaning for 0, 1 and 2: no warning, warnings only, errors.
 """
@@ -23,34 +24,38 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final, NoReturn, TextIO
+from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple, NoReturn, TextIO
 
 from htx_rules import __version__
 from htx_rules.checker import all_items
-from htx_rules.contest import ContestError
 from htx_rules.decimals import Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem, RubricError
 from htx_rules.evidence import EvidenceDocument, parse_evidence_json, parse_evidence_toml
-from htx_rules.fmt import format_rubric
-from htx_rules.html import contest_html, results_html
-from htx_rules.lint import CheckReport, check_bytes, check_text, check_to_json
 from htx_rules.messages import render_message
 from htx_rules.render import markdown_report, result_to_json, results_to_json, summary, text_report
-from htx_rules.report import CONTEST_FORMAT, contest_markdown, contest_text, contest_to_json
 from htx_rules.result import Result
 from htx_rules.rubric import Rubric, load, load_bytes
-from htx_rules.rubric_tests import (
-    RubricTestResult,
-    RubricTestsError,
-    parse_rubric_tests,
-    run_rubric_tests,
+from htx_rules.table_input import (
+    FORMATS,
+    Layout,
+    RawRow,
+    Unreadable,
+    WorkbookRows,
+    csv_rows,
+    jsonl_rows,
+    read_layout,
+    text_lines,
 )
-from htx_rules.submissions import read_submissions, run_contest_from
-from htx_rules.tests_report import rubric_tests_document, rubric_tests_text
-from htx_rules.verify import recorded_rubric, verify_contest, verify_results
-from htx_rules.whatif_report import explain_what_if
+from htx_rules.table_output import Columns, SheetWriter
+
+# Each command imports what only it needs (the contest, the reports, the
+# checks, Jinja, openpyxl) when it runs: `htx-rules score` does not wait for
+# the modules of `htx-rules contest`.
+if TYPE_CHECKING:
+    from htx_rules.lint import CheckReport
+    from htx_rules.rubric_tests import RubricTestResult
 
 EXIT_OK: Final = 0
 EXIT_EVIDENCE: Final = 1
@@ -61,6 +66,8 @@ EXIT_USAGE: Final = 3
 EXIT_MISMATCH: Final = 4
 #: ``fmt --check``: a file is not formatted (the code bad evidence has elsewhere).
 EXIT_UNFORMATTED: Final = 1
+#: ``batch``: stopped with Ctrl-C (the shells' code for an interrupted program)
+EXIT_INTERRUPTED: Final = 130
 
 
 class _UsageError(Exception):
@@ -311,6 +318,63 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="thoát với mã 4 nếu hai bảng điểm khác nhau / exit with 4 when the rubrics differ",
     )
+    batch = commands.add_parser(
+        "batch",
+        help="chấm một bảng nhiều dòng (CSV, JSON Lines, Excel) / score a table of many rows",
+        description="Chấm điểm từng dòng của một bảng minh chứng — CSV, JSON Lines hoặc Excel, "
+        "mỗi dòng một đơn vị — theo đúng thứ tự, đọc đến đâu chấm đến đó; --jobs chia việc cho "
+        "nhiều tiến trình. Score every row of an evidence table — CSV, JSON Lines or Excel, "
+        "one row per unit — in order, streaming; --jobs shares the work among processes.",
+    )
+    batch.add_argument("rubric", help="tệp bảng điểm / rubric file (.rules)")
+    batch.add_argument("input", help="bảng minh chứng .csv, .jsonl hoặc .xlsx / the evidence table")
+    batch.add_argument(
+        "--out",
+        help="ghi kết quả vào tệp (mặc định: in ra màn hình) / write to this file (default: "
+        "standard output)",
+    )
+    batch.add_argument(
+        "--format",
+        choices=("csv", "jsonl", "xlsx"),
+        help="định dạng kết quả (mặc định: theo đuôi tệp --out, nếu không thì csv) / output "
+        "format (default: from the --out file's ending, else csv)",
+    )
+    batch.add_argument(
+        "--sheet",
+        help="trang tính của tệp Excel (mặc định: trang đầu) / the sheet of an Excel input "
+        "(default: the first)",
+    )
+    batch.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="để riêng một cột không phải minh chứng (ghi nhiều lần được) / leave aside a "
+        "column that is not evidence (may be repeated)",
+    )
+    batch.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="số tiến trình chấm (0: mọi CPU; mặc định 1) / processes to score in (0: every "
+        "CPU; default 1)",
+    )
+    batch.add_argument(
+        "--strict",
+        action="store_true",
+        help="thiếu minh chứng là lỗi / a missing value is an error",
+    )
+    batch.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="hiện tiến độ trên stderr (mặc định: khi chạy lâu trên màn hình) / show progress "
+        "on standard error (default: on a terminal, for long runs)",
+    )
+    batch.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ / language (default: vi)"
+    )
     return parser
 
 
@@ -337,6 +401,7 @@ def main(
         "test": _test,
         "fmt": _fmt,
         "diff": _diff,
+        "batch": _batch,
     }[args.command]
     try:
         return run(args, lang, out, err)
@@ -366,6 +431,8 @@ def _score(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
 
 
 def _explain(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.whatif_report import explain_what_if  # noqa: PLC0415
+
     rubric = _load_rubric(args.rubric, lang)
     if args.criterion is not None:
         _check_item_id(rubric, args.criterion, lang)
@@ -401,6 +468,11 @@ def _check_item_id(rubric: Rubric, item_id: str, lang: Lang) -> None:
 
 
 def _contest(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.contest import ContestError  # noqa: PLC0415
+    from htx_rules.html import contest_html  # noqa: PLC0415
+    from htx_rules.report import contest_markdown, contest_text, contest_to_json  # noqa: PLC0415
+    from htx_rules.submissions import run_contest_from  # noqa: PLC0415
+
     rubric = _load_rubric(args.rubric, lang)
     if args.format == "xlsx" and not args.out:
         raise _UsageError(render_message("cli-xlsx-needs-out", {}, lang))
@@ -451,6 +523,11 @@ def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
 
 
 def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.contest import ContestError  # noqa: PLC0415
+    from htx_rules.report import CONTEST_FORMAT  # noqa: PLC0415
+    from htx_rules.submissions import read_submissions  # noqa: PLC0415
+    from htx_rules.verify import recorded_rubric, verify_contest, verify_results  # noqa: PLC0415
+
     document = _read_json(args.result, lang)
     if not args.evidence:
         raise _UsageError(render_message("cli-verify-evidence", {}, lang))
@@ -496,6 +573,8 @@ def _verify(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
 
 
 def _check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.lint import check_bytes, check_text, check_to_json  # noqa: PLC0415
+
     reports: list[CheckReport] = []
     for name in args.rubric:
         path = Path(name)
@@ -518,6 +597,13 @@ def _check(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
 
 
 def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.rubric_tests import (  # noqa: PLC0415
+        RubricTestsError,
+        parse_rubric_tests,
+        run_rubric_tests,
+    )
+    from htx_rules.tests_report import rubric_tests_document, rubric_tests_text  # noqa: PLC0415
+
     results: list[RubricTestResult] = []
     failed = False
     for rubric_file, tests_path in _tested_rubrics(Path(args.rubric), args.tests, lang, err):
@@ -595,6 +681,8 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 
 
 def _fmt_file(path: str, args: argparse.Namespace, lang: Lang, out: TextIO) -> int:
+    from htx_rules.fmt import format_rubric  # noqa: PLC0415
+
     file = Path(path)
     try:
         raw = file.read_bytes()
@@ -648,10 +736,11 @@ def _replace(file: Path, content: bytes, lang: Lang) -> None:
 
 
 def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    # Imported here, like openpyxl: the other commands do not need them.
+    from htx_rules.contest import ContestError  # noqa: PLC0415
     from htx_rules.diff import diff_rubrics  # noqa: PLC0415
     from htx_rules.diffreport import diff_markdown, diff_text, diff_to_json  # noqa: PLC0415
     from htx_rules.rescoring import rescore  # noqa: PLC0415
+    from htx_rules.submissions import read_submissions  # noqa: PLC0415
 
     old = _load_rubric(args.old, lang)
     new = _load_rubric(args.new, lang)
@@ -672,6 +761,228 @@ def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     render = {"text": diff_text, "md": diff_markdown, "json": diff_to_json}[args.format]
     _write_text(render(changes, rescoring, lang), args.out, out, lang)
     return EXIT_MISMATCH if args.exit_code and changes else EXIT_OK
+
+
+#: the output format a --out file's ending asks for
+_OUTPUT_ENDINGS: Final = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+
+
+class _Table(NamedTuple):
+    """An input table opened for ``batch``: its layout and its rows, streamed."""
+
+    layout: Layout
+    rows: Iterator[RawRow]
+    #: the share of the file read so far (None: not known)
+    share: Callable[[], float | None]
+
+
+def _batch(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from htx_rules.batch import TableJob, ordered_map, worker_count  # noqa: PLC0415
+    from htx_rules.progress import Progress  # noqa: PLC0415
+
+    rubric = _load_rubric(args.rubric, lang)
+    source = Path(args.input)
+    kind = FORMATS.get(source.suffix.lower())
+    if kind is None:
+        raise _UsageError(render_message("cli-batch-input", {"path": args.input}, lang))
+    ending = Path(args.out).suffix.lower() if args.out else ""
+    output = args.format or _OUTPUT_ENDINGS.get(ending, "csv")
+    if output == "xlsx" and not args.out:
+        raise _UsageError(render_message("cli-xlsx-needs-out", {}, lang))
+    if args.sheet is not None and kind != "xlsx":
+        raise _UsageError(render_message("cli-batch-sheet", {}, lang))
+    if args.jobs < 0:
+        raise _UsageError(render_message("cli-batch-jobs", {}, lang))
+    if not source.is_file():
+        folder = IsADirectoryError() if source.is_dir() else None
+        raise _UsageError(_cannot_read(args.input, folder, lang))
+    if args.out and Path(args.out).resolve() == source.resolve():
+        raise _UsageError(render_message("cli-batch-same-file", {"path": args.out}, lang))
+    with contextlib.ExitStack() as stack:
+        try:
+            table = _open_table(source, args.input, kind, args, rubric, stack)
+        except OSError as error:
+            raise _UsageError(_cannot_read(args.input, error, lang)) from None
+        except (EvidenceError, Unreadable) as error:
+            if isinstance(error, Unreadable):
+                error = EvidenceError([error.problem], f"{args.input}:{error.line}")
+            print(error.render(lang), file=err)
+            if any(p.code not in _FILE_PROBLEMS for p in error.problems):
+                print(render_message("batch-header-stop", {}, lang), file=err)
+            return EXIT_EVIDENCE
+        columns = Columns(rubric, lang)
+        write, finish = _batch_output(output, args.out, columns, out, lang, stack)
+        show = args.progress
+        if show is None:
+            show = _is_terminal(err) and (args.out is not None or not _is_terminal(out))
+        progress = Progress(err.write, lang) if show else None
+        job = TableJob(table.layout, output, lang, args.strict)
+        stopped: list[Unreadable] = []
+        count = bad = 0
+        rows = ordered_map(
+            job, _until_unreadable(table.rows, stopped), rubric, workers=worker_count(args.jobs)
+        )
+        try:
+            for row in rows:
+                count += 1
+                if row.problems is not None:
+                    bad += 1
+                    if progress is not None:
+                        progress.clear()
+                    print(row.problems, file=err)
+                write(row.output)
+                if progress is not None:
+                    progress.update(count, table.share())
+        except BrokenPipeError:
+            # The reader of standard output stopped reading (`| head`): so do we.
+            _silence_stdout(out)
+            return EXIT_OK
+        except KeyboardInterrupt:
+            # Ctrl-C: the workers are stopped, a file being written is removed.
+            if progress is not None:
+                progress.clear()
+            print(render_message("batch-interrupted", {"rows": count}, lang), file=err)
+            return EXIT_INTERRUPTED
+        if progress is not None:
+            progress.finish(count)
+        for failure in stopped:
+            where = table.layout.where(failure.line)
+            print(EvidenceError([failure.problem], where).render(lang), file=err)
+        if not count and not stopped:
+            print(render_message("batch-no-rows", {}, lang), file=err)
+        if bad:
+            print(render_message("batch-summary", {"bad": bad, "rows": count}, lang), file=err)
+        finish()
+    return EXIT_EVIDENCE if bad or stopped else EXIT_OK
+
+
+#: problems of a table as a whole (not of its header row)
+_FILE_PROBLEMS: Final = frozenset(
+    {"batch-no-header", "evidence-not-utf8", "excel-unreadable", "batch-no-sheet", "batch-csv"}
+)
+
+
+def _open_table(
+    source: Path,
+    name: str,
+    kind: str,
+    args: argparse.Namespace,
+    rubric: Rubric,
+    stack: contextlib.ExitStack,
+) -> _Table:
+    """Open the input table and read its header.
+
+    Raises:
+        OSError: it cannot be read.
+        EvidenceError: it is no table (no header row, no such sheet, not a
+            workbook), or its header names columns that are not fields.
+        Unreadable: its first line is not UTF-8.
+    """
+    if kind == "xlsx":
+        book = stack.enter_context(WorkbookRows(source, args.sheet, name=name))
+        layout = _layout(book.header, rubric, book.source, args.ignore, name)
+        types = {f.name: f.type for f in rubric.fields}
+        percent = [i for i, c in enumerate(layout.columns) if c and types.get(c) == "percent"]
+        return _Table(
+            layout, book.rows(percent), lambda: book.done / book.size if book.size else None
+        )
+    handle = stack.enter_context(source.open("rb"))
+    size = os.fstat(handle.fileno()).st_size
+
+    def share() -> float | None:
+        return handle.tell() / size if size else None
+
+    lines = text_lines(handle)
+    if kind == "jsonl":
+        return _Table(Layout(name), jsonl_rows(lines), share)
+    header, rows = csv_rows(lines)
+    return _Table(_layout(header, rubric, name, args.ignore, name), rows, share)
+
+
+def _layout(
+    header: Sequence[object] | None, rubric: Rubric, source: str, ignore: list[str], name: str
+) -> Layout:
+    if header is None:
+        raise EvidenceError([EvidenceProblem("", None, "batch-no-header")], name)
+    layout, problems = read_layout(header, rubric, source, ignore=ignore)
+    if problems:
+        raise EvidenceError(problems, layout.where(1))
+    return layout
+
+
+def _until_unreadable(rows: Iterator[RawRow], stopped: list[Unreadable]) -> Iterator[RawRow]:
+    """The rows, up to a line that cannot be read (then kept in ``stopped``):
+    the rows before it are still scored and written."""
+    try:
+        yield from rows
+    except Unreadable as failure:
+        stopped.append(failure)
+
+
+def _batch_output(
+    output: str,
+    path: str | None,
+    columns: Columns,
+    out: TextIO,
+    lang: Lang,
+    stack: contextlib.ExitStack,
+) -> tuple[Callable[[Any], object], Callable[[], None]]:
+    """Where ``batch`` writes its rows, and what finishes the output.
+
+    A file is written under a temporary name beside it and renamed when done,
+    so that it is never left half written.
+    """
+    if output == "xlsx":
+        assert path is not None
+        sheet = SheetWriter(columns)
+        return sheet.append, lambda: _save_workbook(sheet, path, lang)
+    if path is None:
+        if output == "csv":
+            out.write(columns.csv_header())
+        return out.write, lambda: None
+    file = Path(path)
+    try:
+        handle: IO[str] = stack.enter_context(
+            tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by the exit stack
+                "w",
+                # Excel reads a CSV file as UTF-8 only after a byte-order mark.
+                encoding="utf-8-sig" if output == "csv" else "utf-8",
+                newline="",
+                dir=file.parent,
+                prefix=f".{file.name}.",
+                suffix=".tmp",
+                delete=False,
+            )
+        )
+    except OSError as error:
+        raise _UsageError(_cannot_write(path, error, lang)) from None
+    temporary = Path(handle.name)
+    stack.callback(temporary.unlink, missing_ok=True)
+
+    def finish() -> None:
+        handle.close()
+        try:
+            os.replace(temporary, file)
+        except OSError as error:
+            raise _UsageError(_cannot_write(path, error, lang)) from None
+
+    if output == "csv":
+        handle.write(columns.csv_header())
+    return handle.write, finish
+
+
+def _silence_stdout(out: TextIO) -> None:
+    """Send what is left of standard output nowhere, so that Python does not
+    report the closed pipe again when it flushes on exit."""
+    if out is sys.stdout:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty()) if callable(isatty) else False
 
 
 def _read_json(path: str, lang: Lang) -> Any:
@@ -800,6 +1111,8 @@ def _print_results(
             out.write(result_to_json(results[0], lang))
         return
     if fmt == "html":
+        from htx_rules.html import results_html  # noqa: PLC0415
+
         if results:
             out.write(results_html(results, lang))
         return
@@ -819,6 +1132,7 @@ def _print_results(
 
 __all__ = [
     "EXIT_EVIDENCE",
+    "EXIT_INTERRUPTED",
     "EXIT_MISMATCH",
     "EXIT_OK",
     "EXIT_RUBRIC",

@@ -26,11 +26,19 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
+import marshal
+import operator
+import re
+from collections.abc import Callable
 from decimal import Decimal
+from types import CodeType
 from typing import Any, Final
 
+import attrs
+
 from htx_rules import model as m
-from htx_rules.checker import all_items, fields_read, kind_of
+from htx_rules.checker import all_items, fields_read, kind_of, walk
 from htx_rules.decimals import ONE, SCORING_CONTEXT, ZERO
 from htx_rules.evaluator import (
     RunResult,
@@ -41,7 +49,7 @@ from htx_rules.evaluator import (
     make_plan,
 )
 from htx_rules.ranges import RangeAnalysis
-from htx_rules.result import TraceNode
+from htx_rules.result import Scored, TraceNode
 from htx_rules.source import SourceText
 from htx_rules.trace import (
     REQUIRES_UNMET,
@@ -55,7 +63,25 @@ from htx_rules.trace import (
     to_decimal,
 )
 
+#: the scoring context, trapping Rounded: quantizing in it fails when digits
+#: would be dropped (see _Generator.prelude)
+_TRAP_ROUNDED: Final = SCORING_CONTEXT.copy()
+_TRAP_ROUNDED.traps[decimal.Rounded] = True
+
 _OPS: Final = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!="}
+_OPERATORS: Final = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
+#: the comparison with its sides swapped: ``c < x`` is ``x > c``
+_MIRRORED: Final = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "=", "!=": "!="}
+#: the largest numerator or denominator of a constant a ratio is compared
+#: with by cross-multiplying (see _Generator.ratio)
+_SMALL: Final = 10**12
 
 
 def _divide(numerator: Any, denominator: Any, span: Any) -> Decimal:
@@ -65,9 +91,36 @@ def _divide(numerator: Any, denominator: Any, span: Any) -> Decimal:
     return quotient
 
 
-def _absent(values: Any, fields: tuple[str, ...]) -> list[str]:
-    """The fields of a rule that were not given (what to supply to score it)."""
-    return [name for name in fields if name not in values]
+def _not_given(name: str) -> Any:
+    """Raise what reading a field that was not given raises: the rule's
+    ``except KeyError`` scores it 0 and lists its missing fields."""
+    raise KeyError(name)
+
+
+def _absent(read: tuple[Any, ...], fields: tuple[str, ...]) -> list[str]:
+    """The fields of a rule that were not given (what to supply to score it),
+    from the values read for them (in the same order)."""
+    return [name for name, value in zip(fields, read, strict=True) if value is None]
+
+
+def _no_quotient(span: Any) -> None:
+    raise Undefined("division-by-zero", span)
+
+
+def _ratio_compare(
+    numerator: Any, denominator: Any, p: int, q: int, op: Callable[[Any, Any], bool], span: Any
+) -> bool:
+    """``numerator / denominator  op  p / q``, exactly, by cross-multiplying."""
+    if not denominator:
+        raise Undefined("division-by-zero", span)
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    return op(numerator * q, p * denominator)
+
+
+def _first_missing(read: tuple[Any, ...], fields: tuple[str, ...]) -> str:
+    """The first of a rule's fields, in the order it reads them, that was not given."""
+    return next(name for name, value in zip(fields, read, strict=True) if value is None)
 
 
 def _negative_target(span: Any) -> None:
@@ -103,18 +156,31 @@ class _Writer:
             "Undefined": Undefined,
             "_divide": _divide,
             "_negative_target": _negative_target,
+            "_first_missing": _first_missing,
+            "_TRAP_ROUNDED": _TRAP_ROUNDED,
+            "_new": tuple.__new__,
+            "_Scored": Scored,
+            "_no_quotient": _no_quotient,
+            "_ratio_compare": _ratio_compare,
             "_absent": _absent,
+            "_not_given": _not_given,
             "_divide_rounded": divide_rounded,
             "_to_decimal": to_decimal,
             "MissingMark": MissingMark,
             "UndefinedMark": UndefinedMark,
             "REQUIRES_UNMET": REQUIRES_UNMET,
         }
-        self._constants: dict[tuple[type, Any], str] = {}
+        self._constants: dict[tuple[type, Any, Any], str] = {}
 
     def const(self, value: Any) -> str:
         """A generated name bound to ``value``."""
-        key = (type(value), value if _hashable(value) else id(value))
+        # Equal Decimals can differ in exponent (1 and 1.00), which quantize
+        # and the trace show: they are different constants.
+        key = (
+            type(value),
+            value if _hashable(value) else id(value),
+            value.as_tuple() if type(value) is Decimal else None,
+        )
         name = self._constants.get(key)
         if name is None:
             name = f"K{len(self._constants)}"
@@ -126,14 +192,15 @@ class _Writer:
         self.lines.append("    " * indent + text)
 
     def function(self, name: str, filename: str) -> Any:
-        """Compile the lines as function ``name``; constants become closure cells."""
+        """Compile the lines as function ``name``; constants become closure cells.
+
+        The function keeps its :class:`GeneratedFunction` record, so that a
+        compiled rubric can be cached (see the end of this module)."""
         names = sorted(self.namespace)
         body = "\n".join(self.lines).replace("\n", "\n    ")
         factory = f"def _factory({', '.join(names)}):\n    {body}\n    return {name}\n"
-        scope: dict[str, Any] = {}
-        exec(compile(factory, filename, "exec"), scope)  # generated from constants only
-        # Positional: binding thousands of keyword arguments is quadratic in CPython.
-        return scope["_factory"](*[self.namespace[n] for n in names])
+        code = compile(factory, filename, "exec")  # generated from constants only
+        return GeneratedFunction(dict(self.namespace), code).build()
 
 
 def _literal(value: Any) -> str | None:
@@ -152,28 +219,145 @@ def _hashable(value: Any) -> bool:
     return True
 
 
+class _Shared:
+    """What the traced and untraced generators of one rubric both need, made once."""
+
+    def __init__(self, model: m.RubricModel, source: SourceText) -> None:
+        self.reference = _Compiler(model, source)
+        self.ranges = RangeAnalysis(model)
+        self.order = dependency_order(model)
+        self.items = {item.id: item for item in all_items(model)}
+        #: the range of each rule's value, by item id (see _Generator.clamp)
+        self.spans: dict[str, Any] = {}
+
+
 class _Generator:
     """Writes the scoring function of one rubric (traced or untraced)."""
 
-    def __init__(self, model: m.RubricModel, source: SourceText, traced: bool) -> None:
+    def __init__(
+        self,
+        model: m.RubricModel,
+        source: SourceText,
+        traced: bool,
+        evidence: EvidenceLimits,
+        shared: _Shared | None = None,
+    ) -> None:
+        shared = shared or _Shared(model, source)
         self.model = model
+        self.evidence = evidence
+        #: the local variable holding each field's value (None when not given)
+        self.local = {f.name: f"f{number}" for number, f in enumerate(model.fields)}
+        #: the order of the values scoring returns as read (``given``)
+        self.layout = tuple(f.name for f in model.fields)
+        #: whether a field read raises KeyError when not given (see reads_first)
+        self.guarded = True
         self.source = source
         self.traced = traced
         self.rule_ids = {r.id for s in (model.bonus, model.deduction) if s for r in s.rules}
-        self.reference = _Compiler(model, source)
-        self.ranges = RangeAnalysis(model)
+        self.reference = shared.reference
+        self.ranges = shared.ranges
+        self.spans = shared.spans
         self.fields = {f.name: f for f in model.fields}
         self.places = self.reference.places
         self.scale = 10**self.places
         self.out = _Writer()
-        self.out.namespace["_D"] = decimal_points(self.places)
-        self.order = dependency_order(model)
+        self.out.namespace.update(
+            {
+                "_D": decimal_points(self.places),
+                "_date": datetime.date,
+                "_fromisoformat": datetime.date.fromisoformat,
+            }
+        )
+        self.order = shared.order
         self.index = {item_id: number for number, item_id in enumerate(self.order)}
-        self.items = {item.id: item for item in all_items(model)}
+        self.items = shared.items
         #: items whose raw value is recorded as scaled integer points
         self.scaled_raw: set[str] = set()
         #: items whose token holds a percentage as given (65), not as a rate
         self.given_percent: set[str] = set()
+
+    # ------------------------------------------------------------ evidence
+
+    def read(self, name: str) -> str:
+        """Code for the value of field ``name``; not given, it raises KeyError
+        where the read happens, as a dictionary lookup in the reference does."""
+        local = self.local[name]
+        if not self.guarded:
+            return local
+        return f"({local} if {local} is not None else _not_given({self.out.const(name)}))"
+
+    def prelude(self) -> None:
+        """Read and check every field once, into its local variable (None: not given).
+
+        A value that is clearly valid is kept as given (a percentage as 65 or
+        Decimal("72.5"); a date is made a date).  On anything else — a wrong
+        type, a value out of bounds, an unknown key, with ``strict`` a field
+        not given — the function returns None, and the caller has the
+        evidence validator judge and explain it.  Whatever the validator
+        returns is accepted here: it is the same check.
+        """
+        out = self.out
+        limit = self.evidence.limit
+        out.line(1, "get = evidence.get")
+        out.line(1, "absent = not_given = 0")
+        for field in self.model.fields:
+            f = self.local[field.name]
+            name = out.const(field.name)
+            out.line(1, f"{f} = get({name})")
+            if field.type == "yes/no":
+                out.line(1, f"if {f} is not True and {f} is not False:")
+            elif field.type == "choice":
+                allowed = out.const(frozenset(c.value for c in field.choices))
+                out.line(1, f"if {f}.__class__ is not str or {f} not in {allowed}:")
+            elif field.type == "date":
+                out.line(1, f"if {f}.__class__ is str:")
+                out.line(2, f"if len({f}) != 10 or {f}[4] != '-' or {f}[7] != '-': return None")
+                out.line(2, "try:")
+                out.line(3, f"{f} = _fromisoformat({f})")
+                out.line(2, "except ValueError:")
+                out.line(3, "return None")
+                out.line(1, f"elif {f}.__class__ is not _date:")
+            else:
+                low, high = self.evidence.bounds[field.name]
+                whole_low = _literal_or_const(out, _whole_bound(low, limit, decimal.ROUND_CEILING))
+                whole_high = _literal_or_const(out, _whole_bound(high, limit, decimal.ROUND_FLOOR))
+                whole = f"{f}.__class__ is not int or not {whole_low} <= {f} <= {whole_high}"
+                quantum = out.const(Decimal(1).scaleb(-self.evidence.max_decimals))
+                if field.type == "count":
+                    out.line(1, f"if {whole}:")
+                else:
+                    out.line(1, f"if {whole}:")
+                    lower = "<" if low == -limit else "<="
+                    upper = "<" if high == limit else "<="
+                    # The number of decimals: quantizing a non-zero value to
+                    # the most decimals allowed drops a digit (Rounded) exactly
+                    # when it has more (as_tuple() is far slower).
+                    out.line(
+                        2,
+                        f"if {f}.__class__ is Decimal and {f}.is_finite() and "
+                        f"{out.const(low)} {lower} {f} {upper} {out.const(high)}:",
+                    )
+                    out.line(3, f"if not {f}:")
+                    out.line(4, f"if {f}.as_tuple().exponent < {-self.evidence.max_decimals}:")
+                    out.line(5, "return None")
+                    out.line(3, "else:")
+                    out.line(4, "try:")
+                    out.line(5, f"{f}.quantize({quantum}, context=_TRAP_ROUNDED)")
+                    out.line(4, "except DecimalException:")
+                    out.line(5, "return None")
+                    out.line(2, f"elif {f} is not None: return None")
+                    out.line(2, "else:")
+                    out.line(3, "not_given += 1")
+                    out.line(3, f"if {name} not in evidence: absent += 1")
+                    continue
+            out.line(2, f"if {f} is not None: return None")
+            out.line(2, "not_given += 1")
+            out.line(2, f"if {name} not in evidence: absent += 1")
+        # A key left over is not a declared field: let the validator name it.
+        out.line(1, f"if len(evidence) != {len(self.model.fields)} - absent: return None")
+        out.line(1, "if strict and not_given: return None")
+        given = "".join(f"{self.local[name]}, " for name in self.layout)
+        out.line(1, f"given = ({given})")
 
     # ------------------------------------------------------------ expressions, real units
 
@@ -184,9 +368,9 @@ class _Generator:
         if known:
             return _literal(value) or out.const(value)
         if isinstance(expr, m.FieldRef):
-            read = f"values[{out.const(expr.name)}]"
+            read = self.read(expr.name)
             if self.fields[expr.name].type == "percent":
-                return f"{read}.scaleb(-2)"  # given 0-100, computed with as a rate
+                return f"Decimal({read}).scaleb(-2)"  # given 0-100, computed with as a rate
             return read
         if isinstance(expr, m.PointsOf):
             return f"_D[p{self.index[expr.item]}]"
@@ -197,6 +381,18 @@ class _Generator:
         if isinstance(expr, m.Logical):
             return "(" + f" {expr.op} ".join(self.real(o) for o in expr.operands) + ")"
         if isinstance(expr, m.Comparison):
+            for ratio, other, op in (
+                (expr.left, expr.right, expr.op),
+                (expr.right, expr.left, _MIRRORED[expr.op]),
+            ):
+                fraction = self.small_fraction(other)
+                if fraction is not None and self.ratio(ratio) is not None:
+                    assert isinstance(ratio, m.Arithmetic)
+                    return (
+                        f"_ratio_compare({self.real(ratio.left)}, {self.real(ratio.right)}, "
+                        f"{fraction[0]}, {fraction[1]}, {out.const(_OPERATORS[op])}, "
+                        f"{out.const(ratio.span)})"
+                    )
             left, right = self.percent_units(expr.left), self.percent_units(expr.right)
             if left is None or right is None:
                 left, right = self.real(expr.left), self.real(expr.right)
@@ -222,11 +418,47 @@ class _Generator:
         mode = out.const(decimal.ROUND_FLOOR if expr.function == "floor" else decimal.ROUND_CEILING)
         return f"Decimal({args[0]}).to_integral_value(rounding={mode})"
 
+    def ratio(self, expr: m.Expr) -> m.Arithmetic | None:
+        """``expr`` when it is a quotient the untraced code may compare with a
+        constant by cross-multiplying, else None.
+
+        Exact and equal to the reference: numerator and denominator are sums
+        of evidence values and constants, so they and their products with a
+        small constant are exact in the scoring context; and a quotient of
+        such numbers differs from a small fraction by far more than the
+        reference's 60-digit rounding of the quotient, so both decide alike.
+        """
+        if self.traced or not isinstance(expr, m.Arithmetic) or expr.op != "/":
+            return None
+        if self.plain_sum(expr.left) and self.plain_sum(expr.right):
+            return expr
+        return None
+
+    def plain_sum(self, expr: m.Expr) -> bool:
+        """Whether ``expr`` adds and subtracts numeric fields and constants only."""
+        if isinstance(expr, m.Number):
+            return abs(expr.value) < _SMALL
+        if isinstance(expr, m.FieldRef):
+            return self.fields[expr.name].type in ("count", "number", "percent", "money")
+        if isinstance(expr, m.Negate):
+            return self.plain_sum(expr.operand)
+        if isinstance(expr, m.Arithmetic) and expr.op in ("+", "-"):
+            return self.plain_sum(expr.left) and self.plain_sum(expr.right)
+        return False
+
+    def small_fraction(self, expr: m.Expr) -> tuple[int, int] | None:
+        """A constant as ``(p, q)`` with ``p / q`` its value, when both are small."""
+        known, value = _constant(expr, self.model)
+        if not known or type(value) is not Decimal or not value.is_finite():
+            return None
+        p, q = value.as_integer_ratio()
+        return (p, q) if abs(p) < _SMALL and q < _SMALL else None
+
     def percent_units(self, expr: m.Expr) -> str | None:
         """Code for ``expr`` in percentage points (65 for 65%), when that is exact
         without arithmetic: a percent field as given, a percent literal, zero."""
         if isinstance(expr, m.FieldRef) and self.fields[expr.name].type == "percent":
-            return f"values[{self.out.const(expr.name)}]"
+            return self.read(expr.name)
         if isinstance(expr, m.Number) and (expr.unit == "percent" or expr.value == 0):
             value = expr.value.scaleb(2)
             return _literal(value) or self.out.const(value)
@@ -242,7 +474,7 @@ class _Generator:
             return None
         if isinstance(expr, m.FieldRef):
             if self.fields[expr.name].type == "count":
-                return f"values[{self.out.const(expr.name)}]"
+                return self.read(expr.name)
             return None
         if isinstance(expr, m.Negate):
             inner = self.whole(expr.operand)
@@ -344,6 +576,50 @@ class _Generator:
             return all(self.scaled(arm.points) is not None for arm in scoring.arms)
         return False
 
+    def cannot_fail(self, item: m.Criterion) -> bool:
+        """Whether a rule whose fields are given computes in integers and
+        comparisons only: nothing it does can raise (no division, no
+        ``Decimal`` arithmetic, no target's checks)."""
+        scoring = item.scoring
+        if not self.rule_exact_in_points(item):
+            return False
+        if isinstance(scoring, m.Formula | m.PerUnit):
+            return True
+        if isinstance(scoring, m.Conditional):
+            return self.cannot_raise(scoring.condition)
+        if isinstance(scoring, m.Banded):
+            return self.cannot_raise(scoring.subject) and all(
+                _constant(arm.bound, self.model)[0]
+                for arm in scoring.arms
+                if isinstance(arm, m.ThresholdArm)
+            )
+        if isinstance(scoring, m.Cases):
+            return all(
+                self.cannot_raise(arm.condition)
+                for arm in scoring.arms
+                if isinstance(arm, m.CaseArm)
+            )
+        return False
+
+    def cannot_raise(self, expr: m.Expr) -> bool:
+        """Whether evaluating ``expr`` on given, validated values cannot raise."""
+        if isinstance(
+            expr,
+            m.Number | m.FieldRef | m.PointsOf | m.ChoiceValue | m.DateLiteral | m.DeadlineRef,
+        ):
+            return True
+        if isinstance(expr, m.Not):
+            return self.cannot_raise(expr.operand)
+        if isinstance(expr, m.Logical):
+            return all(self.cannot_raise(o) for o in expr.operands)
+        if isinstance(expr, m.Comparison):
+            return self.cannot_raise(expr.left) and self.cannot_raise(expr.right)
+        if isinstance(expr, m.Arithmetic) and expr.op == "-":
+            kind = kind_of(expr.left, self.fields)
+            if kind is not None and kind.base == "date":
+                return self.cannot_raise(expr.left) and self.cannot_raise(expr.right)
+        return self.whole(expr) is not None
+
     def scoring(self, i: int, item: m.Criterion, depth: int) -> None:
         scoring = item.scoring
         exact = self.rule_exact_in_points(item)
@@ -387,6 +663,9 @@ class _Generator:
         if exact:
             units = self.whole(scoring.units)
             rate = self.scaled(scoring.rate)
+            if not traced and scoring.cap is None and scoring.base is None:
+                self.set(depth, i, f"{units} * {rate}", "None")
+                return
             out.line(depth, f"a{i} = {units} * {rate}")
             if traced:
                 out.line(
@@ -446,6 +725,13 @@ class _Generator:
             out.line(depth, f"{s} = {self.percent_units(scoring.subject)}")
             shown = s
             self.given_percent.add(self.order[i])
+        elif (ratio := self.ratio(scoring.subject)) is not None and all(
+            self.small_fraction(arm.bound) is not None
+            for arm in scoring.arms
+            if isinstance(arm, m.ThresholdArm)
+        ):
+            self.ratio_thresholds(i, ratio, scoring, exact, depth)
+            return
         else:
             out.line(depth, f"{s} = {self.real(scoring.subject)}")
             shown = s
@@ -474,6 +760,33 @@ class _Generator:
         out.line(depth, "else:")
         self.set(depth + 1, i, "0", f"(None, {shown}, None)", raw=None if exact else "ZERO")
 
+    def ratio_thresholds(
+        self, i: int, ratio: m.Arithmetic, scoring: m.Banded, exact: bool, depth: int
+    ) -> None:
+        """Thresholds on a quotient, in untraced code: each bound ``p / q`` is
+        compared as ``n * q  op  p * d`` (``d`` made positive), as :meth:`ratio` allows."""
+        out = self.out
+        n, d = f"n{i}", f"d{i}"
+        out.line(depth, f"{n} = {self.real(ratio.left)}; {d} = {self.real(ratio.right)}")
+        out.line(depth, f"if not {d}: _no_quotient({out.const(ratio.span)})")
+        if self.ranges.expr(ratio.right).low < 0:
+            out.line(depth, f"if {d} < 0: {n} = -{n}; {d} = -{d}")
+        keyword = "if"
+        for arm in scoring.arms:
+            if isinstance(arm, m.ThresholdArm):
+                fraction = self.small_fraction(arm.bound)
+                assert fraction is not None
+                p, q = fraction
+                out.line(depth, f"{keyword} {n} * {q} {_OPS[arm.op]} {p} * {d}:")
+            else:
+                out.line(depth, "else:" if keyword == "elif" else "if True:")
+                self.branch(depth + 1, i, exact, arm.points, "None")
+                return
+            self.branch(depth + 1, i, exact, arm.points, "None")
+            keyword = "elif"
+        out.line(depth, "else:")
+        self.set(depth + 1, i, "0", "None", raw=None if exact else "ZERO")
+
     def cases(self, i: int, scoring: m.Cases, exact: bool, depth: int) -> None:
         out = self.out
         keyword = "if"
@@ -494,7 +807,7 @@ class _Generator:
         traced = self.traced
         a, g = f"a{i}", f"g{i}"
         top = out.const(maximum)
-        top_points = out.const(int(maximum.scaleb(self.places)))
+        top_points = _literal_or_const(out, int(maximum.scaleb(self.places)))
         mode = scoring.mode
         actual, goal = self.whole(scoring.actual), self.whole(scoring.target)
         stepped = isinstance(mode, m.Stepped)
@@ -505,8 +818,9 @@ class _Generator:
             f"{a} = {actual if integral else self.real(scoring.actual)}; "
             f"{g} = {goal if integral else self.real(scoring.target)}",
         )
-        out.line(depth, f"if {g} < 0:")
-        out.line(depth + 1, f"_negative_target({out.const(scoring.span)})")
+        if self.ranges.expr(scoring.target).low < 0:
+            out.line(depth, f"if {g} < 0:")
+            out.line(depth + 1, f"_negative_target({out.const(scoring.span)})")
         out.line(depth, f"if not {g}:")
         if scoring.zero_target is None:
             self.set(depth + 1, i, top_points, f"({a}, {g}, None)", raw=top)
@@ -515,7 +829,11 @@ class _Generator:
         out.line(depth, "else:")
         rounding = out.const(self.reference.rounding_mode)
         if isinstance(mode, m.Linear):
-            if integral:
+            half_up = self.reference.rounding_mode == decimal.ROUND_HALF_UP
+            if integral and half_up and maximum >= 0 and self.ranges.expr(scoring.actual).low >= 0:
+                # Half up of a non-negative quotient, in integers (g > 0 here).
+                points = f"(2 * {top_points} * {a} + {g}) // (2 * {g})"
+            elif integral:
                 points = f"_divide_rounded({top_points} * {a}, {g}, {rounding})"
             else:
                 points = self.to_points(f"{top} * {a} / {g}")
@@ -562,7 +880,8 @@ class _Generator:
     def generate(self) -> Any:
         out = self.out
         name = "score_traced" if self.traced else "score"
-        out.line(0, f"def {name}(values):")
+        out.line(0, f"def {name}(evidence, judged, strict):")
+        self.prelude()
         out.line(1, "missing = []")
         for item_id in self.order:
             self.step(self.index[item_id], self.items[item_id])
@@ -591,13 +910,55 @@ class _Generator:
             self.assessed(i, item, depth)
             self.clamp(i, item)
             return
-        out.line(depth, "try:")
-        self.scoring(i, item, depth + 1)
-        fields = out.const(fields_read(item.scoring))
-        out.line(depth, "except KeyError as error:")
-        out.line(depth + 1, f"missing.extend(_absent(values, {fields})); p{i} = 0")
-        if traced:
-            out.line(depth + 1, f"r{i} = None; t{i} = MissingMark(error.args[0])")
+        names = fields_read(item.scoring)
+        read = "".join(f"{self.local[name]}, " for name in names)
+        absent = f"missing.extend(_absent(({read}), {out.const(names)})); p{i} = 0"
+        if len(names) == 1:
+            absent = f"missing.append({out.const(names[0])}); p{i} = 0"
+        eager = bool(names) and reads_first(item.scoring)
+        if eager:
+            # Every field is read before anything else can happen: a field
+            # not given makes the rule missing, whatever the others hold.
+            test = " or ".join(f"{self.local[name]} is None" for name in names)
+            out.line(depth, f"if {test}:")
+            out.line(depth + 1, absent)
+            mark = len(out.lines)
+            if traced:
+                out.line(depth + 1, "")  # the missing mark, written below
+            out.line(depth, "else:")
+            depth += 1
+            self.guarded = False
+        body = len(out.lines)
+        # A rule of integers and comparisons whose fields are all given cannot
+        # fail: it needs no handler (and the smaller code compiles faster).
+        safe = eager and self.cannot_fail(item)
+        if not safe:
+            out.line(depth, "try:")
+        self.scoring(i, item, depth if safe else depth + 1)
+        self.guarded = True
+        if eager and traced:
+            # The trace names the first field the rule reads that was not
+            # given: the reads come first and in a straight line, so in the
+            # order their variables first appear in the code.
+            code = "\n".join(out.lines[body:])
+            order = sorted(
+                names,
+                key=lambda name: re.search(rf"\b{self.local[name]}\b", code).start(),  # type: ignore[union-attr]
+            )
+            values = "".join(f"{self.local[name]}, " for name in order)
+            first = f"_first_missing(({values}), {out.const(tuple(order))})"
+            mark_code = f"MissingMark({first})"
+            if len(names) == 1:
+                mark_code = out.const(MissingMark(names[0]))
+            out.lines[mark] = "    " * depth + f"r{i} = None; t{i} = {mark_code}"
+        if safe:
+            self.clamp(i, item)
+            return
+        if not eager:
+            out.line(depth, "except KeyError as error:")
+            out.line(depth + 1, absent)
+            if traced:
+                out.line(depth + 1, f"r{i} = None; t{i} = MissingMark(error.args[0])")
         out.line(depth, "except Undefined as error:")
         out.line(depth + 1, f"p{i} = 0")
         if traced:
@@ -616,7 +977,7 @@ class _Generator:
         make the rounding fail."""
         out = self.out
         key = out.const(assessment_key(item.id))
-        out.line(depth, f"w{i} = values.get({key})")
+        out.line(depth, f"w{i} = judged.get({key})")
         out.line(depth, f"if w{i} is None:")
         out.line(depth + 1, f"p{i} = 0")
         if self.traced:
@@ -638,7 +999,9 @@ class _Generator:
     def clamp(self, i: int, item: m.Criterion) -> None:
         """Clamp step ``i`` to [0, maximum], leaving out a bound the rule cannot pass."""
         assert item.scoring is not None
-        span = self.ranges.scoring(item.scoring, item.maximum)
+        span = self.spans.get(item.id)
+        if span is None:
+            span = self.spans[item.id] = self.ranges.scoring(item.scoring, item.maximum)
         exponent = item.maximum.as_tuple().exponent
         on_grid = isinstance(exponent, int) and exponent >= -self.places
         top = int(item.maximum.scaleb(self.places).to_integral_value(decimal.ROUND_FLOOR))
@@ -665,16 +1028,18 @@ class _Generator:
         out.line(1, "total = standard + bonus - deduction")
         out.line(1, "if total < 0: total = 0")
         items = "".join(f"p{self.index[item_id]}, " for item_id in self.items)
-        result = (
-            f"total, standard, bonus, deduction, ({''.join(p + ', ' for p in parts)}), "
-            f"({items}), missing"
-        )
+        record = "None"
         if self.traced:
-            record = "".join(
-                f"r{self.index[item_id]}, t{self.index[item_id]}, " for item_id in self.order
+            record = "({})".format(
+                "".join(
+                    f"r{self.index[item_id]}, t{self.index[item_id]}, " for item_id in self.order
+                )
             )
-            result += f", ({record})"
-        out.line(1, f"return {result}")
+        out.line(
+            1,
+            f"return total, standard, bonus, deduction, _new(_Scored, "
+            f"(({''.join(p + ', ' for p in parts)}), ({items}), {record}, given, missing))",
+        )
 
     def group(self, name: str, maximum: Decimal, members: list[str]) -> str:
         top = int(maximum.scaleb(self.places))
@@ -683,6 +1048,107 @@ class _Generator:
         self.out.line(1, f"if {name} > {top}: {name} = {top}")
         self.out.line(1, f"elif {name} < 0: {name} = 0")
         return name
+
+
+def _literal_or_const(out: _Writer, value: int) -> str:
+    """A small int as a literal, a large one as a generated name."""
+    return repr(value) if abs(value) < 2**30 else out.const(value)
+
+
+def _straight(expr: m.Expr) -> bool:
+    """Whether evaluating ``expr`` reads every field in it and cannot stop
+    before the last read: no ``and``/``or``, no division, no rounding call."""
+    if isinstance(
+        expr, m.Number | m.FieldRef | m.PointsOf | m.DateLiteral | m.ChoiceValue | m.DeadlineRef
+    ):
+        return True
+    if isinstance(expr, m.Negate | m.Not):
+        return _straight(expr.operand)
+    if isinstance(expr, m.Comparison):
+        return _straight(expr.left) and _straight(expr.right)
+    if isinstance(expr, m.Arithmetic):
+        return expr.op != "/" and _straight(expr.left) and _straight(expr.right)
+    if isinstance(expr, m.Call):
+        return expr.function in ("min", "max") and all(_straight(a) for a in expr.args)
+    return False
+
+
+def _read_last(expr: m.Expr) -> bool:
+    """Straight, or a division of straight operands (it can fail only after
+    both are read), or such a division compared with what reads nothing."""
+    if isinstance(expr, m.Arithmetic) and expr.op == "/":
+        return _straight(expr.left) and _straight(expr.right)
+    if isinstance(expr, m.Comparison):
+        return (_read_last(expr.left) and _reads_nothing(expr.right)) or (
+            _straight(expr.left) and _read_last(expr.right)
+        )
+    return _straight(expr)
+
+
+def _reads_nothing(expr: m.Expr | None) -> bool:
+    return expr is None or not any(isinstance(e, m.FieldRef) for e in walk(expr))
+
+
+def reads_first(scoring: m.Scoring) -> bool:
+    """Whether a scoring form reads all its fields before anything can stop
+    it (a branch, a division by zero, a rounding).
+
+    Then the rule is missing exactly when one of its fields is not given,
+    and the untraced code checks that up front instead of raising KeyError
+    at the read — the same outcome, without an exception.
+    """
+    if isinstance(scoring, m.Formula):
+        return _read_last(scoring.expr)
+    if isinstance(scoring, m.Conditional):
+        return (
+            _read_last(scoring.condition)
+            and _reads_nothing(scoring.points)
+            and _reads_nothing(scoring.otherwise)
+        )
+    if isinstance(scoring, m.PerUnit):
+        return all(
+            _straight(e) for e in (scoring.units, scoring.rate, scoring.cap, scoring.base) if e
+        )
+    if isinstance(scoring, m.Banded):
+        return _read_last(scoring.subject) and all(
+            _reads_nothing(arm.bound if isinstance(arm, m.ThresholdArm) else None)
+            and _reads_nothing(arm.points)
+            for arm in scoring.arms
+        )
+    if isinstance(scoring, m.Target):
+        mode = scoring.mode
+        return (
+            _straight(scoring.actual)
+            and _straight(scoring.target)
+            and _reads_nothing(scoring.zero_target)
+            and (not isinstance(mode, m.Stepped) or _reads_nothing(mode.points))
+            and (not isinstance(mode, m.Stepped) or _reads_nothing(mode.size))
+        )
+    return False
+
+
+def _whole_bound(bound: Decimal, limit: Decimal, rounding: str) -> int:
+    """The last whole number inside an evidence bound: the bound itself,
+    rounded inwards; the size limit is excluded (evidence must stay below it)."""
+    if abs(bound) == limit:
+        return int(bound) - 1 if bound > 0 else int(bound) + 1
+    return int(bound.to_integral_value(rounding))
+
+
+@attrs.frozen
+class EvidenceLimits:
+    """What the evidence validator accepts, for the checks inlined in generated code.
+
+    Attributes:
+        bounds: Each number field's bounds (percentages as 0-100), inclusive,
+            except that a bound equal to ``limit`` is excluded.
+        limit: No number may reach it in absolute value.
+        max_decimals: The most decimals a number may have.
+    """
+
+    bounds: dict[str, tuple[Decimal, Decimal]]
+    limit: Decimal
+    max_decimals: int
 
 
 def _whole_bounds(low: Decimal, high: Decimal) -> tuple[Any, Any]:
@@ -753,27 +1219,31 @@ def compile_validator(
     return out.function("validate", "<htx_rules: evidence>")
 
 
+_NO_JUDGMENTS: Final[dict[Any, Any]] = {}
+
+
 class CompiledProgram:
     """A checked rubric compiled to Python functions; build once, run many times.
 
     Attributes:
-        plan: What the trace tree shows besides the record, fixed by the rubric.
         source_code: The generated source of the untraced and traced functions,
             for inspection (it holds generated names only).
     """
 
-    def __init__(self, model: m.RubricModel, source: SourceText) -> None:
+    def __init__(self, model: m.RubricModel, source: SourceText, evidence: EvidenceLimits) -> None:
         self.model = model
         self.places = model.header.rounding.places
-        untraced = _Generator(model, source, traced=False)
-        traced = _Generator(model, source, traced=True)
-        self._untraced = untraced.generate()
-        self._traced = traced.generate()
+        shared = _Shared(model, source)
+        untraced = _Generator(model, source, traced=False, evidence=evidence, shared=shared)
+        traced = _Generator(model, source, traced=True, evidence=evidence, shared=shared)
+        #: the generated functions: ``(evidence, judgments, strict)`` to the
+        #: result of :meth:`score`, in the scoring context the caller installs
+        self.untraced = untraced.generate()
+        self.traced = traced.generate()
         self.source_code = "\n".join(untraced.out.lines) + "\n\n" + "\n".join(traced.out.lines)
-        self.plan: TracePlan = make_plan(
-            model,
+        #: what :attr:`plan` is made from, when first needed
+        self._plan_inputs = (
             source,
-            traced.reference,
             frozenset(traced.scaled_raw),
             frozenset(traced.given_percent),
         )
@@ -781,19 +1251,68 @@ class CompiledProgram:
         self.part_ids = {part.id: index for index, part in enumerate(model.parts)}
         #: scaled points to Decimals
         self.decimals = decimal_points(self.places)
+        # Each field in rubric order, with its place among the values scoring
+        # read (``given``, in the generated code's order) and its type.
+        read_order = {name: index for index, name in enumerate(untraced.layout)}
+        self._reading = tuple((f.name, read_order[f.name], f.type) for f in model.fields)
 
-    def score(self, values: Any, traced: bool) -> tuple[Any, ...]:
-        """Score validated evidence: total, standard, bonus, deduction (scaled
-        integers), part and item points (tuples of scaled integers), missing
-        fields, and with ``traced`` the record the trace is built from."""
+    @functools.cached_property
+    def plan(self) -> TracePlan:
+        """What the trace tree shows besides the record, fixed by the rubric.
+
+        Made when a trace is first built (scoring and loading do not need it);
+        it holds the reference evaluator's explain functions, which cannot be
+        pickled, so a cached rubric makes it again too."""
+        source, scaled, given_percent = self._plan_inputs
+        return make_plan(self.model, source, _Compiler(self.model, source), scaled, given_percent)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return picklable_state(self.__dict__, rebuilt=("plan",))
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(restored_state(state))
+
+    def score(
+        self,
+        evidence: Any,
+        traced: bool,
+        judged: Any = _NO_JUDGMENTS,
+        strict: bool = False,
+    ) -> tuple[Any, ...] | None:
+        """Check and score evidence: total, standard, bonus, deduction (scaled
+        integers) and the :class:`~htx_rules.result.Scored` points of parts
+        and items, with the values read (see :meth:`evidence`), the missing
+        fields and, with ``traced``, the record the trace is built from.
+
+        None when the evidence is not clearly valid (a wrong type, a value out
+        of bounds, an unknown key; with ``strict``, a field not given): the
+        caller validates it (which explains what is wrong) and scores what the
+        validator returns.  ``judged`` holds reviewers' assessments by
+        :func:`~htx_rules.trace.assessment_key`.
+        """
         # The scoring context is installed as it is, not copied as
         # localcontext() would: scoring only reads it, and this is the hot path.
         previous = decimal.getcontext()
         decimal.setcontext(SCORING_CONTEXT)
         try:
-            return (self._traced if traced else self._untraced)(values)  # type: ignore[no-any-return]
+            return (self.traced if traced else self.untraced)(evidence, judged, strict)  # type: ignore[no-any-return]
         finally:
             decimal.setcontext(previous)
+
+    def evidence(self, given: tuple[Any, ...]) -> dict[str, Any]:
+        """The evidence in the engine's form (a percentage as a Decimal, a date
+        as a date; fields not given left out) from the values scoring read."""
+        values: dict[str, Any] = {}
+        for name, index, kind in self._reading:
+            value = given[index]
+            if value is None:
+                continue
+            if kind == "percent":
+                value = Decimal(value)
+            elif kind == "date" and type(value) is str:
+                value = datetime.date.fromisoformat(value)
+            values[name] = value
+        return values
 
     def trace(self, record: tuple[Any, ...], values: Any) -> TraceNode:
         """The trace tree of a scoring, built from its record."""
@@ -806,16 +1325,108 @@ class CompiledProgram:
     def run(self, values: Any, *, traced: bool = True) -> RunResult:
         """Score validated evidence, in the same form as the reference
         :meth:`htx_rules.evaluator.Program.run` (for comparing the two)."""
-        result = self.score(values, traced)
-        total, standard, bonus, deduction, parts, items, missing = result[:7]
+        judged = {key: value for key, value in values.items() if type(key) is tuple}
+        evidence = {key: value for key, value in values.items() if type(key) is not tuple}
+        result = self.score(evidence, traced, judged)
+        if result is None:
+            raise ValueError("the values are not in the form the evidence validator returns")
+        total, standard, bonus, deduction, scored = result
         places = self.places
         return (
             to_decimal(total, places),
             to_decimal(standard, places),
             to_decimal(bonus, places),
             to_decimal(deduction, places),
-            dict(self.points(self.part_ids, parts)),
-            dict(self.points(self.item_ids, items)),
-            tuple(dict.fromkeys(missing)),
-            build_trace(self.plan, result[7], values) if traced else None,
+            dict(self.points(self.part_ids, scored.parts)),
+            dict(self.points(self.item_ids, scored.items)),
+            tuple(dict.fromkeys(scored.missing)),
+            build_trace(self.plan, scored.record, values) if traced else None,
         )
+
+
+# ---------------------------------------------------------------- keeping generated code
+# The compiled-rubric cache (htx_rules.rubric_cache) pickles a whole Rubric.
+# A function cannot be pickled, so every generated function keeps the record it
+# was made from: the code object of its factory, and the namespace its
+# generated names are bound to (Decimals, strings, spans, frozensets, tuples,
+# classes and module-level helpers: all picklable).  The record is pickled with
+# its code marshalled (no compile when loading), and builds the function again.
+#
+# What the generator must keep for the cache to work (tests/test_rubric_cache.py
+# checks it):
+#
+# 1. Every generated function is made by _Writer.function (or else by
+#    GeneratedFunction(...).build()), never by a bare exec.
+# 2. Every attribute of CompiledProgram (and of EvidenceSchema) is picklable,
+#    or a generated function (alone, or in a tuple, list or dict), or listed in
+#    ``rebuilt`` by its __getstate__ and made again when first used (like
+#    ``plan``: a functools.cached_property).
+# 3. A namespace holds values, not closures or lambdas; a shared object whose
+#    identity matters (REQUIRES_UNMET, the DecimalPoints tables) pickles as a
+#    reference to the module's one copy (its __reduce__).
+
+_RECORD = "_htx_generated"
+
+
+class GeneratedFunction:
+    """How one generated function was made; pickled in its place.
+
+    Attributes:
+        namespace: The values the generated names are bound to.
+        code: The compiled module that defines ``_factory``, which takes the
+            namespace and returns the function.
+    """
+
+    __slots__ = ("code", "namespace")
+
+    def __init__(self, namespace: dict[str, Any], code: CodeType) -> None:
+        self.namespace = namespace
+        self.code = code
+
+    def build(self) -> Any:
+        """The function: run the factory's code with the namespace."""
+        scope: dict[str, Any] = {}
+        exec(self.code, scope)  # generated from constants only
+        # By position, in the order _Writer.function declares them: binding thousands
+        # of keyword arguments is quadratic in CPython (1.2 s of a 3,000-criteria compile).
+        namespace = self.namespace
+        function = scope["_factory"](*[namespace[name] for name in sorted(namespace)])
+        setattr(function, _RECORD, self)
+        return function
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _unmarshal, (self.namespace, marshal.dumps(self.code))
+
+
+def _unmarshal(namespace: dict[str, Any], code: bytes) -> GeneratedFunction:
+    # The cache key holds the Python version: its marshal format is the one written.
+    return GeneratedFunction(namespace, marshal.loads(code))
+
+
+def picklable_state(state: dict[str, Any], rebuilt: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An object's ``__dict__`` for pickling: each generated function (also in a
+    tuple, list or dict) replaced by its record, the attributes in ``rebuilt`` left out."""
+    return {key: _each(value, _record) for key, value in state.items() if key not in rebuilt}
+
+
+def restored_state(state: dict[str, Any]) -> dict[str, Any]:
+    """The ``__dict__`` of an unpickled object: each record built into its function."""
+    return {key: _each(value, _built) for key, value in state.items()}
+
+
+def _each(value: Any, leaf: Callable[[Any], Any]) -> Any:
+    """``leaf`` of ``value``, or of every item of a tuple, list or dict (its values)."""
+    kind = type(value)
+    if kind is tuple or kind is list:
+        return kind(_each(item, leaf) for item in value)
+    if kind is dict:
+        return {key: _each(item, leaf) for key, item in value.items()}
+    return leaf(value)
+
+
+def _record(value: Any) -> Any:
+    return getattr(value, _RECORD, value) if callable(value) else value
+
+
+def _built(value: Any) -> Any:
+    return value.build() if type(value) is GeneratedFunction else value

@@ -7,6 +7,7 @@
     │   ├── RubricSyntaxError  it cannot be read as the rubric language
     │   └── RubricCompileError it reads, but does not make sense
     └── EvidenceError          evidence given to a rubric is wrong
+        └── RowError           ... in one row of Rubric.score_many
 
 Every message exists in Vietnamese and English (see :mod:`htx_rules.messages`);
 ``str(error)`` is Vietnamese, ``error.render("en")`` English.
@@ -272,3 +273,31 @@ class EvidenceError(HtxRulesError):
         head = render_message("evidence-invalid", {"count": len(self.problems)}, lang)
         body = [f"  - {p.message(lang)}" for p in self.problems]
         return "\n".join([f"{where}{_SEVERITY_WORDS[lang]['error']}: {head}", *body])
+
+
+class RowError(EvidenceError):
+    """The evidence of one row given to :meth:`Rubric.score_many
+    <htx_rules.Rubric.score_many>` is wrong.
+
+    Attributes:
+        problems: What is wrong, field by field (as :class:`EvidenceError`).
+        source: ``rows[index]``, or the source of the row when it is an
+            :class:`~htx_rules.EvidenceDocument`.
+        index: The row's position among the rows given (0 for the first).
+    """
+
+    def __init__(
+        self,
+        problems: list[EvidenceProblem] | tuple[EvidenceProblem, ...],
+        source: str | None,
+        index: int,
+    ) -> None:
+        self.index = index
+        super().__init__(problems, source)
+
+    def with_source(self, source: str) -> RowError:
+        """The same error, naming another source."""
+        return RowError(self.problems, source, self.index)
+
+    def __reduce__(self) -> tuple[type[RowError], tuple[object, ...]]:
+        return RowError, (self.problems, self.source, self.index)

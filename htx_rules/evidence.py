@@ -12,17 +12,23 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
 from htx_rules import model as m
-from htx_rules.codegen import compile_validator
+from htx_rules.codegen import (
+    EvidenceLimits,
+    compile_validator,
+    picklable_state,
+    restored_state,
+)
 from htx_rules.decimals import HUNDRED, ZERO, Lang
 from htx_rules.errors import EvidenceError, EvidenceProblem
 from htx_rules.messages import LongNumber, QuotedList, TypeWord, Verbatim, text_for
@@ -204,7 +210,23 @@ class EvidenceSchema:
     def __init__(self, fields: tuple[m.Field, ...]) -> None:
         self.fields = {f.name: f for f in fields}
         self.validators = {f.name: validator_for(f) for f in fields}
-        self._accept = compile_validator(
+        #: what the validator accepts, for the checks generated scoring code inlines
+        self.limits = EvidenceLimits(
+            {
+                f.name: _bounds(f)
+                for f in fields
+                if f.type in ("count", "number", "percent", "money")
+            },
+            LIMIT,
+            MAX_DECIMALS,
+        )
+
+    @functools.cached_property
+    def _accept(self) -> Any:
+        """The generated fast check of :meth:`validate`, made when first needed
+        (scoring checks evidence in its own generated code)."""
+        fields = tuple(self.fields.values())
+        return compile_validator(
             fields,
             {
                 f.name: _fast_bounds(f)
@@ -213,6 +235,14 @@ class EvidenceSchema:
             },
             MAX_DECIMALS,
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The field validators are closures: they are made again when unpickled.
+        return picklable_state(self.__dict__, rebuilt=("validators",))
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(restored_state(state))
+        self.validators = {name: validator_for(f) for name, f in self.fields.items()}
 
     def validate(self, evidence: object, *, strict: bool = False) -> dict[str, Value]:
         """Check ``evidence`` and return it in the engine's form (numbers as Decimal,

@@ -64,7 +64,7 @@ values but no unit is an error, and so is one with a unit and claims but no
 reported value.  Keys that name nothing in the rubric (a form made for
 another rubric) and keys given twice are errors.
 
-Values as read:
+Values as read (by :mod:`htx_rules.cells`, which ``htx-rules batch`` shares):
 
 * Numbers typed into cells come from Excel as binary floats; each is turned
   into the shortest decimal that gives back the same float
@@ -82,7 +82,7 @@ Values as read:
   trailing ``%`` (percentages), ``đồng`` (money) or the field's
   unit is allowed.
 * yes/no: ``có``/``không`` or ``yes``/``no`` (also ``true``/``false``,
-  ``co``/``khong``, ``x`` for yes, and Excel's TRUE/FALSE).
+  ``co``/``khong``, ``1``/``0``, ``x`` for yes, and Excel's TRUE/FALSE).
 * choices: the choice's label (as the list offers it), its value, or
   ``value — label``.
 * dates: a date cell, or text ``20/12/2021`` (day/month/year) or
@@ -117,7 +117,6 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -135,12 +134,25 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from htx_rules import model as m
+from htx_rules.cells import (
+    CellProblem,
+    choice_entries,
+    field_value,
+    float_decimal,
+    is_percent_format,
+    nfc,
+    read_contestant,
+    read_number,
+    read_yes_no,
+    shown,
+    unknown_contestant,
+)
 from htx_rules.checker import all_items
 from htx_rules.contest import ContestError, ContestResult, Standing, Submission
 from htx_rules.decimals import Lang, canonical, format_number
 from htx_rules.errors import EvidenceProblem
-from htx_rules.evidence import LIMIT, validator_for
-from htx_rules.messages import QuotedList, TypeWord, Verbatim
+from htx_rules.evidence import LIMIT
+from htx_rules.messages import Verbatim
 from htx_rules.render import show_evidence, text
 from htx_rules.report import (
     award_words,
@@ -184,13 +196,8 @@ _META_VALUE: Final = _LABEL
 _POINTS, _REVIEWER, _JUSTIFICATION = _REPORTED, _VERIFIED, _EXTRA
 _WIDTHS: Final = {1: 4, 2: 14, 3: 58, 4: 14, 5: 44, 6: 18, 7: 18, 8: 42}
 
-#: words read as yes and as no in yes/no cells (after NFC, trimming, casefold)
-YES_WORDS: Final = frozenset({"có", "co", "yes", "y", "true", "x", "✓", "✔"})
-NO_WORDS: Final = frozenset({"không", "khong", "no", "n", "false"})
 #: what a verified cell holds to say the reported value is not accepted
 REJECT_WORDS: Final = frozenset({"—", "–", "-"})
-#: significant digits a typed number can have and still be read back exactly
-FLOAT_DIGITS: Final = 15
 LISTS_SHEET: Final = "htx_lists"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -212,10 +219,6 @@ _THIN = Side(style="thin", color="BFBFBF")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
-
-
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
 
 
 def _points_format(places: int) -> str:
@@ -287,7 +290,7 @@ def _fresh_workbook() -> Workbook:
 
 def _sheet_title(wanted: str, taken: set[str]) -> str:
     """A valid, unused sheet title: at most 31 characters, none of ``[]:*?/\\``."""
-    base = _SHEET_FORBIDDEN.sub("-", _nfc(wanted)).strip("' ") or "-"
+    base = _SHEET_FORBIDDEN.sub("-", nfc(wanted)).strip("' ") or "-"
     title = base[:31].rstrip("' ")
     number = 2
     while title.casefold() in {t.casefold() for t in taken}:
@@ -337,7 +340,7 @@ def write_forms(
     for code in contestants:
         found = listed.get(str(code))
         if found is None and listed:
-            problems.append(("", _unknown_contestant(str(code), rubric)))
+            problems.append(("", unknown_contestant(str(code), rubric.contestants)))
             continue
         chosen.append(found or m.Contestant(str(code), str(code), _NO_SPAN))
     if problems:
@@ -666,7 +669,7 @@ class _FormWriter:
                 warn=warn,
             )
         elif kind == "choice":
-            entries = [*_choice_entries(field), *extra]
+            entries = [*choice_entries(field), *extra]
             self.validate(
                 ws,
                 cell,
@@ -736,7 +739,7 @@ class _FormWriter:
             words = text(
                 "report-excel-allowed-choice",
                 lang,
-                choices="; ".join(_choice_entries(field)),
+                choices="; ".join(choice_entries(field)),
             )
         elif kind == "date":
             example = self.model.header.deadline or datetime.date(self.model.header.year, 12, 31)
@@ -941,29 +944,12 @@ def _field_bounds(field: m.Field) -> tuple[Decimal | None, Decimal | None]:
     return low, high
 
 
-def _choice_entries(field: m.Field) -> list[str]:
-    """What a choice list offers: the labels when they tell the choices apart,
-    otherwise ``value — label``."""
-    labels = [_nfc(c.label) for c in field.choices]
-    values = {c.value for c in field.choices}
-    if len({label.casefold() for label in labels}) == len(labels) and all(
-        label and label not in values for label in labels
-    ):
-        return labels
-    return [f"{c.value} — {c.label}" for c in field.choices]
-
-
 def _nested(items: Sequence[m.Criterion], depth: int = 0) -> list[tuple[m.Criterion, int]]:
     found: list[tuple[m.Criterion, int]] = []
     for item in items:
         found.append((item, depth))
         found.extend(_nested(item.children, depth + 1))
     return found
-
-
-def _unknown_contestant(code: object, rubric: Rubric) -> EvidenceProblem:
-    known = tuple(f"{c.code} ({c.name})" for c in rubric.contestants)
-    return EvidenceProblem("contestant", code, "unknown-contestant", {"known": known})
 
 
 # ================================================================ reading forms
@@ -1128,14 +1114,14 @@ class _SheetReader:
                 )
                 raise _Unreadable
         if isinstance(value, str):
-            value = _nfc(value)
+            value = nfc(value)
             if not value:
                 return None
         return value
 
     def percent_formatted(self, row: int, offset: int) -> bool:
         cell = self.ws.cell(row=row, column=self.column + offset)
-        return _is_percent_format(str(cell.number_format or ""))
+        return is_percent_format(str(cell.number_format or ""))
 
     # -------------------------------------------------------------- the sheet
 
@@ -1185,14 +1171,14 @@ class _SheetReader:
                     value = self.raw(row, _REPORTED, f"dossier.{document.id}")
                     if value is not None:
                         filled = True
-                        sent = _yes_no(value)
+                        sent = read_yes_no(value)
                         if sent is None:
                             self.problem(
                                 row,
                                 _REPORTED,
                                 EvidenceProblem(
                                     f"dossier.{document.id}",
-                                    _shown(value),
+                                    shown(value),
                                     "excel-yes-no",
                                     {"label": document.label},
                                 ),
@@ -1236,7 +1222,7 @@ class _SheetReader:
                 self.keys[META + "rubric"],
                 _META_VALUE,
                 EvidenceProblem(
-                    "rubric", _shown(form_rubric), "excel-rubric-mismatch", {"expected": rubric.id}
+                    "rubric", shown(form_rubric), "excel-rubric-mismatch", {"expected": rubric.id}
                 ),
             )
         claimed_total: object = None
@@ -1249,14 +1235,14 @@ class _SheetReader:
         inspected = False
         flag = meta.get("re_inspected")
         if flag is not None:
-            answer = _yes_no(flag)
+            answer = read_yes_no(flag)
             if answer is None:
                 self.problem(
                     self.keys[META + "re_inspected"],
                     _META_VALUE,
                     EvidenceProblem(
                         "re_inspected",
-                        _shown(flag),
+                        shown(flag),
                         "excel-yes-no",
                         {"label": _Words("report-excel-re-inspected")},
                     ),
@@ -1295,27 +1281,11 @@ class _SheetReader:
     # -------------------------------------------------------------- values
 
     def contestant(self, given: object, row: int) -> str | None:
-        listed = {c.code: c for c in self.rubric.contestants}
-        if isinstance(given, bool):
-            words = str(given)
-        elif isinstance(given, int) or (isinstance(given, float) and given.is_integer()):
-            words = str(int(given))
-        elif isinstance(given, float):
-            words = repr(given)
-        else:
-            words = _nfc(str(given))
-        head = re.split(r"\s+[—–-]\s+", words, maxsplit=1)[0].strip()
-        if not listed:
-            return head or None
-        for candidate in (words, head):
-            if candidate in listed:
-                return candidate
-        by_name = {_nfc(c.name).casefold(): c.code for c in self.rubric.contestants}
-        code = by_name.get(words.casefold())
-        if code is not None:
-            return code
-        self.problem(row, _META_VALUE, _unknown_contestant(words, self.rubric))
-        return None
+        code = read_contestant(given, self.rubric.contestants)
+        if isinstance(code, EvidenceProblem):
+            self.problem(row, _META_VALUE, code)
+            return None
+        return code
 
     def field(
         self,
@@ -1354,55 +1324,11 @@ class _SheetReader:
         self, row: int, offset: int, field: m.Field, name: str, value: object
     ) -> Value | None:
         """A cell's value in the engine's form, or None (the problem recorded)."""
-        args = {"label": field.label, "type": TypeWord(field.type)}
-        kind = field.type
-        validate = validator_for(field)
-        candidate: object
-        try:
-            if kind == "yes/no":
-                candidate = _yes_no(value)
-                if candidate is None:
-                    raise _CellProblem("excel-yes-no")
-            elif kind == "choice":
-                candidate = _choice(field, value)
-            elif kind == "date":
-                candidate = _date(value)
-            else:
-                try:
-                    candidate = _number(
-                        value, field, percent_cell=self.percent_formatted(row, offset)
-                    )
-                except _Ambiguous as error:
-                    # ``1.500`` in a count can only be 1500; in a percentage only 1.5.
-                    fitting = [r for r in error.readings if not _is_problem(validate(r))]
-                    if len(fitting) != 1:
-                        raise
-                    candidate = fitting[0]
-        except _CellProblem as error:
-            self.problem(
-                row,
-                offset,
-                EvidenceProblem(
-                    name, _shown(value), error.code, {**args, **error.values}, error.hint
-                ),
-            )
+        checked = field_value(field, name, value, percent_cell=self.percent_formatted(row, offset))
+        if isinstance(checked, EvidenceProblem):
+            self.problem(row, offset, checked)
             return None
-        checked = validate(candidate)
-        if isinstance(checked, Decimal | int | bool | str | datetime.date):
-            return checked
-        self.problem(
-            row,
-            offset,
-            EvidenceProblem(
-                name,
-                _shown(candidate),
-                checked.code,
-                {**args, **checked.args},
-                checked.hint,
-                checked.hint_args,
-            ),
-        )
-        return None
+        return checked
 
     def number(self, row: int, offset: int, name: str, label: str | None) -> int | Decimal | None:
         """A number cell outside the evidence (points), or None when empty.
@@ -1414,11 +1340,11 @@ class _SheetReader:
         if value is None:
             return None
         try:
-            return _number(value, None, percent_cell=False)
-        except _CellProblem as error:
+            return read_number(value, None, percent_cell=False)
+        except CellProblem as error:
             args = {"label": label or name, **error.values}
             self.problem(
-                row, offset, EvidenceProblem(name, _shown(value), error.code, args, error.hint)
+                row, offset, EvidenceProblem(name, shown(value), error.code, args, error.hint)
             )
             return None
 
@@ -1443,29 +1369,6 @@ class _SheetReader:
 # ---------------------------------------------------------------- cell values
 
 
-class _CellProblem(Exception):
-    """What is wrong with a cell's value: a catalog code, its values and a hint."""
-
-    def __init__(self, code: str, hint: str | None = None, **values: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.hint = hint
-        self.values = values
-
-
-class _Ambiguous(_CellProblem):
-    """Text that reads as a whole number or as a decimal (``1.500``)."""
-
-    def __init__(self, whole: int, fraction: Decimal, text: str) -> None:
-        super().__init__(
-            "excel-ambiguous-number",
-            "hint-excel-ambiguous",
-            whole=Verbatim(text),
-            fraction=fraction,
-        )
-        self.readings: tuple[int, Decimal] = (whole, fraction)
-
-
 class _Words:
     """A catalog text shown in the reader's language when a message is rendered."""
 
@@ -1482,206 +1385,12 @@ class _Words:
         return hash(self.code)
 
 
-def _is_problem(checked: object) -> bool:
-    return not isinstance(checked, Decimal | int | bool | str | datetime.date)
-
-
-def _shown(value: object) -> object:
-    """A cell's value as an error message shows it."""
-    if isinstance(value, float):
-        return Verbatim(repr(value))
-    if isinstance(value, datetime.datetime):
-        return Verbatim(value.isoformat(sep=" "))
-    if isinstance(value, bool | int | Decimal | datetime.date):
-        return value
-    words = str(value)
-    return words if len(words) <= 60 else words[:57] + "…"
-
-
 def _text_of(value: object) -> str:
     if isinstance(value, float):
-        return canonical(_float_decimal(value)) if math.isfinite(value) else repr(value)
+        return canonical(float_decimal(value)) if math.isfinite(value) else repr(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         return value.date().isoformat()
-    return _nfc(str(value))
-
-
-def _yes_no(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        word = _nfc(value).casefold()
-        if word in YES_WORDS:
-            return True
-        if word in NO_WORDS:
-            return False
-    return None
-
-
-def _choice(field: m.Field, value: object) -> str:
-    words = _nfc(str(value)) if not isinstance(value, float) else repr(value)
-    folded = words.casefold()
-    for choice in field.choices:
-        label = _nfc(choice.label).casefold()
-        if words == choice.value or folded in (
-            label,
-            f"{choice.value} — {label}".casefold(),
-            f"{label} ({choice.value})".casefold(),
-        ):
-            return choice.value
-    head = re.split(r"\s+[—–-]\s+", words, maxsplit=1)[0].strip()
-    if head in {c.value for c in field.choices}:
-        return head
-    raise _CellProblem("excel-unknown-choice", choices=QuotedList(tuple(_choice_entries(field))))
-
-
-_VI_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def _date(value: object) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        if value.time() != datetime.time():
-            raise _CellProblem("excel-date-time", "hint-excel-date")
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        iso = _ISO_DATE.fullmatch(value)
-        vi = _VI_DATE.fullmatch(value)
-        try:
-            if iso:
-                return datetime.date(int(iso[1]), int(iso[2]), int(iso[3]))
-            if vi:
-                return datetime.date(int(vi[3]), int(vi[2]), int(vi[1]))
-        except ValueError:
-            pass
-    raise _CellProblem("excel-not-date", "hint-excel-date")
-
-
-def _float_decimal(value: float) -> Decimal:
-    return Decimal(repr(value))
-
-
-def _is_percent_format(number_format: str) -> bool:
-    """Whether an Excel number format shows its number as a percentage
-    (a ``%`` outside quotes and not escaped)."""
-    outside = re.sub(r'"[^"]*"|\\.', "", number_format)
-    return "%" in outside
-
-
-_SPACES = "\u0020\u00a0\u202f\u2009"
-_MINUS = "-\u2212"
-
-
-def _number(value: object, field: m.Field | None, *, percent_cell: bool) -> int | Decimal:
-    """A number from a cell: an int, or the exact decimal typed.
-
-    Raises:
-        _CellProblem: the value is not a number, is ambiguous, or is a float
-            that was not typed (more than 15 significant digits).
-    """
-    if isinstance(value, bool):
-        raise _CellProblem("excel-not-number", "hint-excel-number")
-    number: int | Decimal
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise _CellProblem("excel-not-number", "hint-excel-number")
-        number = _float_decimal(value)
-        digits = len(number.normalize().as_tuple().digits)
-        if digits > FLOAT_DIGITS:
-            raise _CellProblem("excel-inexact-number", "hint-excel-round", digits=FLOAT_DIGITS)
-    elif isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, str):
-        number = _text_number(value, field)
-        percent_cell = False
-    else:
-        raise _CellProblem("excel-not-number", "hint-excel-number")
-    if percent_cell and field is not None and field.type == "percent":
-        number = Decimal(number).scaleb(2)
-    if (
-        isinstance(number, Decimal)
-        and number.is_finite()
-        and number == number.to_integral_value()
-        and number.adjusted() < 30
-    ):
-        return int(number)
-    return number
-
-
-def _suffixes(field: m.Field | None) -> list[str]:
-    if field is None:
-        return []
-    words = []
-    if field.type == "percent":
-        words.append("%")
-    if field.type == "money":
-        words += ["đồng", "đ", "vnđ", "vnd"]
-    if field.unit:
-        words.append(_nfc(field.unit).casefold())
-    return words
-
-
-_PLAIN = re.compile(r"\d+")
-_ONE_SEPARATOR = re.compile(r"(\d+)([.,])(\d+)")
-_VI_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-_EN_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_SPACE_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?")
-
-
-def _text_number(words: str, field: m.Field | None) -> int | Decimal:
-    """Text typed as a number, read the Vietnamese way where that is not ambiguous."""
-    body = _nfc(words)
-    folded = body.casefold()
-    for suffix in sorted(_suffixes(field), key=len, reverse=True):
-        if folded.endswith(suffix):
-            body = body[: len(body) - len(suffix)].strip(_SPACES)
-            break
-    sign = ""
-    if body[:1] in _MINUS or body[:1] == "+":
-        sign = "-" if body[0] in _MINUS else ""
-        body = body[1:].strip(_SPACES)
-    try:
-        plain = _read_digits(body)
-    except _Ambiguous as error:
-        whole, fraction = error.readings
-        if sign:
-            raise _Ambiguous(-whole, -fraction, f"-{whole}") from None
-        raise
-    if plain is None:
-        raise _CellProblem("excel-not-number", "hint-excel-number")
-    result = Decimal(sign + plain)
-    return int(result) if "." not in plain else result
-
-
-def _read_digits(body: str) -> str | None:
-    """Digits with separators as a plain decimal string (``1234.5``), or None.
-
-    Raises:
-        _Ambiguous: one separator followed by exactly three digits, which may
-            group thousands or mark decimals.
-    """
-    if _PLAIN.fullmatch(body):
-        return body
-    single = _ONE_SEPARATOR.fullmatch(body)
-    if single:
-        whole, _, fraction = single.groups()
-        if len(fraction) == 3 and 1 <= len(whole) <= 3 and whole[0] != "0":
-            raise _Ambiguous(
-                int(whole + fraction), Decimal(f"{whole}.{fraction}"), whole + fraction
-            )
-        return f"{whole}.{fraction}"
-    if _VI_GROUPED.fullmatch(body):
-        return body.replace(".", "").replace(",", ".")
-    if _EN_GROUPED.fullmatch(body):
-        return body.replace(",", "")
-    if _SPACE_GROUPED.fullmatch(body):
-        squeezed = re.sub(f"[{_SPACES}]", "", body)
-        return squeezed.replace(",", ".")
-    return None
+    return nfc(str(value))
 
 
 # ================================================================ results

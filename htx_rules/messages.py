@@ -1102,7 +1102,71 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "give percentages as 0-100, such as 65 for 65%",
     ),
     "evidence-not-utf8": ("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"),
+    # ------------------------------------------------------------ batch tables (htx-rules batch)
+    "batch-no-header": (
+        "tệp không có dòng tiêu đề (tên các trường minh chứng ở dòng đầu tiên)",
+        "the file has no header row (the names of the evidence fields on its first line)",
+    ),
+    "batch-header-stop": (
+        "không chấm dòng nào: sửa dòng tiêu đề (hoặc để riêng cột đó ra bằng --ignore TÊN_CỘT) rồi chạy lại",
+        "no row was scored: correct the header row (or leave the column aside with --ignore COLUMN) and run again",
+    ),
+    "batch-cell-without-column": (
+        "ô ở cột {column} ghi '{value}' nhưng cột này không có tên trường ở dòng tiêu đề",
+        "the cell in column {column} holds '{value}', but the column has no field name in the header row",
+    ),
+    "batch-csv": (
+        "không đọc được tệp CSV từ dòng này: {reason}",
+        "the CSV file cannot be read from this line on: {reason}",
+    ),
+    "batch-no-sheet": (
+        "sổ tính không có trang '{value}' (các trang: {sheets})",
+        "the workbook has no sheet '{value}' (its sheets: {sheets})",
+    ),
+    "batch-no-rows": ("tệp không có dòng minh chứng nào", "the file holds no row of evidence"),
+    "batch-summary": (
+        "{bad} trong {rows} dòng có lỗi và không được chấm; các dòng khác đã được chấm",
+        "{bad} of {rows} rows have problems and were not scored; the others were",
+    ),
+    "batch-progress": (
+        "đã chấm {rows} dòng ({rate} dòng/giây)",
+        "scored {rows} rows ({rate} rows/s)",
+    ),
+    "batch-progress-share": (
+        "đã chấm {rows} dòng, khoảng {share}% tệp ({rate} dòng/giây)",
+        "scored {rows} rows, about {share}% of the file ({rate} rows/s)",
+    ),
+    "batch-progress-done": (
+        "đã chấm {rows} dòng trong {seconds} giây ({rate} dòng/giây)",
+        "scored {rows} rows in {seconds} s ({rate} rows/s)",
+    ),
+    "batch-interrupted": (
+        "đã dừng theo yêu cầu (Ctrl-C) sau {rows} dòng; tệp kết quả --out không được ghi",
+        "stopped on request (Ctrl-C) after {rows} rows; an --out file is not written",
+    ),
+    "batch-sheet": ("Kết quả", "Results"),
+    "batch-column-row": ("Dòng", "Row"),
+    "batch-column-standard": ("Điểm chuẩn", "Standard"),
+    "batch-column-missing": ("Thiếu minh chứng", "Missing evidence"),
+    "batch-column-unassessed": ("Chưa đánh giá", "Not assessed"),
+    "batch-column-problems": ("Lỗi", "Problems"),
     # ------------------------------------------------------------ command line
+    "cli-batch-input": (
+        "không đọc được '{path}' như một bảng: tệp vào phải là .csv, .jsonl hoặc .xlsx",
+        "cannot read '{path}' as a table: the input must be a .csv, .jsonl or .xlsx file",
+    ),
+    "cli-batch-sheet": (
+        "--sheet chỉ dùng với tệp Excel (.xlsx)",
+        "--sheet goes with an Excel file (.xlsx) only",
+    ),
+    "cli-batch-jobs": (
+        "--jobs phải là một số nguyên từ 0 trở lên (0: mọi CPU)",
+        "--jobs must be a whole number of 0 or more (0: every CPU)",
+    ),
+    "cli-batch-same-file": (
+        "tệp ra '{path}' chính là tệp vào",
+        "the output file '{path}' is the input file",
+    ),
     "cli-cannot-write": ("không ghi được '{path}': {reason}", "cannot write '{path}': {reason}"),
     "cli-permission-write": ("không có quyền ghi", "permission denied"),
     "cli-no-such-folder": ("không có thư mục này", "no such folder"),

@@ -47,10 +47,10 @@ import attrs
 
 from htx_rules import model as m
 from htx_rules.checker import all_items, walk
-from htx_rules.diff import Shown
 from htx_rules.printer import compare_text, expr_text
 from htx_rules.ranges import RangeAnalysis
 from htx_rules.rubric import Rubric
+from htx_rules.shown import Shown
 from htx_rules.source import SourceText
 
 MutationKind = Literal[

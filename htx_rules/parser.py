@@ -14,7 +14,6 @@ language; nothing from Lark escapes this module except the tree (and, for
 
 from __future__ import annotations
 
-import collections
 import difflib
 import functools
 import hashlib
@@ -32,6 +31,7 @@ from lark.indenter import Indenter
 from htx_rules._resources import cache_directory, resource_path
 from htx_rules.decimals import Lang
 from htx_rules.errors import Diagnostic, RubricSyntaxError
+from htx_rules.lexer import ContextualScanner
 from htx_rules.messages import CATALOG, set_keyword_translator, text_for
 from htx_rules.source import SourceText, Span, strip_comment
 
@@ -69,8 +69,7 @@ class _RubricIndenter(Indenter):
         super().__init__()
         self.text = ""
         self.keyword_types: frozenset[str] = frozenset()
-        # Every spelling of a keyword is its own terminal (see _split_keywords);
-        # here each takes the keyword's name, so the parser sees one token type.
+        #: the lexer's terminal of each further spelling, to its keyword (``OF__1``: ``OF``)
         self.spelling_types: dict[str, str] = {}
         self.record: list[Token] | None = None
 
@@ -93,12 +92,8 @@ class _RubricIndenter(Indenter):
 
     def _process(self, stream: Iterator[Token]) -> Iterator[Token]:
         text = self.text
-        spelling_types = self.spelling_types
         record = self.record
         for token in super()._process(stream):  # type: ignore[no-untyped-call]
-            keyword = spelling_types.get(token.type)
-            if keyword is not None:
-                token.type = keyword
             if token.type in self.keyword_types and token.end_pos is not None:
                 following = text[token.end_pos : token.end_pos + 1]
                 if following and (following.isalnum() or following == "_"):
@@ -113,25 +108,27 @@ _INDENTER = _RubricIndenter()
 
 _KEYWORDS_MARKER = "// ---------------------------------------------------------------- KEYWORDS\n"
 _KEYWORD_LINE = re.compile(r'^([A-Z][A-Z0-9_]*): ("[^"\n]+"(?: \| "[^"\n]+")*)[ \t]*$', re.M)
-_TERMINAL_NAME = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
 
 
 def _spelling_terminal(keyword: str, index: int) -> str:
-    """The terminal of one spelling: ``OF`` for the English one, ``OF__1``, ``OF__2``, ..."""
-    return keyword if index == 0 else f"{keyword}__{index}"
+    """The lexer's terminal of a further spelling: ``OF__1`` for ``trên``, ``OF__2``, ..."""
+    return f"{keyword}__{index}"
 
 
 @functools.cache
 def _grammar() -> tuple[str, dict[str, tuple[str, ...]]]:
     """The grammar as Lark reads it, and every keyword's spellings (English first).
 
-    ``OF: "of" | "trên"`` in the grammar file becomes two string terminals,
-    ``OF: "of"`` and ``OF__1: "trên"``, and every ``OF`` in a rule becomes
-    ``(OF | OF__1)`` (or, for a keyword used once, the inlined rule
-    ``_kw_year: YEAR | YEAR__1``, which keeps the parser tables smaller).  Lark
-    gives a plain string terminal priority over ``NAME`` (``of`` is a keyword
-    where one may stand, ``offer`` a name), which a terminal with
-    alternatives, being a regular expression, would not get.
+    Lark gets each keyword with its English spelling alone, a plain string
+    terminal (``OF: "of"``): Lark gives a string terminal priority over
+    ``NAME`` (``of`` is a keyword where one may stand, ``offer`` a name), which
+    a terminal with alternatives, being a regular expression, would not get.
+    The other spellings (``OF: "of" | "trên" | ...`` in the grammar file) go
+    to the lexer (:class:`~htx_rules.lexer.ContextualScanner`), which reads
+    each as one more string terminal (``OF__1: "trên"``) wherever its keyword
+    may stand, and gives its tokens the keyword's type: the parser sees ``OF``
+    whatever the spelling, and its tables are those of one spelling each
+    (half the states, built and loaded in half the time).
     """
     text = resource_path("grammar", GRAMMAR_FILE).read_text(encoding="utf-8")
     rules, marker, table = text.partition(_KEYWORDS_MARKER)
@@ -146,48 +143,35 @@ def _grammar() -> tuple[str, dict[str, tuple[str, ...]]]:
                 f"{GRAMMAR_FILE}: {match.group(1)} needs one English spelling, first"
             )
         spellings[match.group(1)] = words
-
-    code = [line.partition("//")[0] for line in rules.splitlines()]
-    uses = collections.Counter(
-        name for line in code for name in _TERMINAL_NAME.findall(line) if name in spellings
-    )
-
-    def alternatives(match: re.Match[str]) -> str:
-        keyword = match.group()
-        words = spellings.get(keyword)
-        if words is None:
-            return keyword
-        if uses[keyword] == 1:
-            return f"_kw_{keyword.lower()}"
-        # Several uses: the alternatives are spelt out in each, because one
-        # shared rule would merge the places' parser states, and with them
-        # what the contextual lexer accepts after the keyword.
-        return "(" + " | ".join(_spelling_terminal(keyword, i) for i in range(len(words))) + ")"
-
-    lines = []
-    for line in rules.splitlines():
-        code_part, comment, rest = line.partition("//")
-        lines.append(_TERMINAL_NAME.sub(alternatives, code_part) + comment + rest)
-    for keyword, words in spellings.items():
-        names = [_spelling_terminal(keyword, i) for i in range(len(words))]
-        if uses[keyword] == 1:
-            lines.append(f"_kw_{keyword.lower()}: " + " | ".join(names))
-        lines.extend(f'{name}: "{word}"' for name, word in zip(names, words, strict=True))
+    lines = [rules.rstrip("\n"), ""]
+    lines.extend(f'{keyword}: "{words[0]}"' for keyword, words in spellings.items())
     return "\n".join(lines) + "\n", spellings
+
+
+def _further_spellings() -> dict[str, tuple[str, str]]:
+    """The lexer's terminal of every spelling but the English one: its keyword and word."""
+    return {
+        _spelling_terminal(keyword, index): (keyword, word)
+        for keyword, words in _grammar()[1].items()
+        for index, word in enumerate(words[1:], start=1)
+    }
+
+
+def tables_cache(grammar: str, prefix: str = "grammar") -> dict[str, Any]:
+    """Lark's option to keep the LALR tables of ``grammar`` in the cache folder
+    (none without one): building them takes ~100 ms.  The file is named by the
+    grammar, Lark and Python versions; Lark checks it when it reads it."""
+    cache = cache_directory()
+    if cache is None:
+        return {}
+    key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode())
+    return {"cache": str(cache / f"{prefix}-{key.hexdigest()[:16]}.lark")}
 
 
 @functools.cache
 def _parser() -> Lark:
     grammar, spellings = _grammar()
-    options: dict[str, Any] = {}
-    cache = cache_directory()
-    if cache is not None:
-        # Building the LALR tables takes ~200 ms; Lark keeps them in this file,
-        # named by the grammar, Lark and Python versions, and checks them on load.
-        key = hashlib.sha256(
-            f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
-        ).hexdigest()[:16]
-        options["cache"] = str(cache / f"grammar-{key}.lark")
+    further = _further_spellings()
     parser = Lark(
         grammar,
         parser="lalr",
@@ -195,14 +179,13 @@ def _parser() -> Lark:
         postlex=_INDENTER,
         propagate_positions=True,
         maybe_placeholders=False,
-        **options,
+        # Lark's contextual lexer, without compiling a regex per parser state,
+        # reading every spelling of each keyword.
+        _plugins={"ContextualLexer": functools.partial(ContextualScanner, more_spellings=further)},
+        **tables_cache(grammar),
     )
     _INDENTER.keyword_types = frozenset(spellings)
-    _INDENTER.spelling_types = {
-        _spelling_terminal(keyword, i): keyword
-        for keyword, words in spellings.items()
-        for i in range(1, len(words))
-    }
+    _INDENTER.spelling_types = {name: keyword for name, (keyword, _word) in further.items()}
     return parser
 
 

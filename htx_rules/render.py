@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from tabulate import tabulate
-
 from htx_rules import model as m
 from htx_rules._version import __version__
 from htx_rules.checker import all_items, kind_of, scoring_exprs, walk
@@ -26,6 +24,15 @@ if TYPE_CHECKING:
     from htx_rules.ledger import LedgerLine
     from htx_rules.result import Adjustment, Decision, Result, TraceNode, Value
     from htx_rules.source import Span
+
+
+def tabulate(rows: Iterable[Sequence[str]], **options: Any) -> str:
+    """:func:`tabulate.tabulate`, imported when a table is first drawn: scoring
+    (which imports this module through the result) does not pay for it."""
+    from tabulate import tabulate as draw  # noqa: PLC0415
+
+    return draw(rows, **options)
+
 
 RESULT_FORMAT: Final = "htx-rules.result"
 RESULT_FORMAT_VERSION: Final = 2

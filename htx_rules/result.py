@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 import attrs
 
-from htx_rules import digest, render
+from htx_rules import digest
 from htx_rules.ledger import LedgerLine, build_ledger
 from htx_rules.model import Contestant, RubricModel
 from htx_rules.source import Span
@@ -185,24 +185,31 @@ class Scored(NamedTuple):
     """What scoring produced besides the totals, kept compact until read.
 
     Attributes:
-        program: The compiled rubric that scored (it knows the ids and the plan).
         parts: Points of the parts, as integers of ``10 ** -places``.
         items: Points of the criteria and rules, likewise, in rubric order.
         record: Each rule's raw value and branch (the trace data), or None
             when scored without a trace.
+        given: The value scoring read for each field, in the rubric's order
+            (see :meth:`htx_rules.codegen.CompiledProgram.evidence`).
+        missing: The fields rules needed and were not given, as each rule
+            found them (a field may repeat).
     """
 
-    program: Any
     parts: tuple[int, ...]
     items: tuple[int, ...]
     record: tuple[Any, ...] | None
+    given: tuple[Any, ...]
+    missing: list[str]
 
     def same_points(self, other: object) -> bool:
         """Equal when the points are (the program and record do not matter)."""
         return isinstance(other, Scored) and self.parts == other.parts and self.items == other.items
 
 
-@attrs.frozen
+# Results are built once per scoring, in the hot path: a frozen attrs class
+# with a __dict__ (not slots) is built by plain dictionary stores, and lets
+# the derived attributes below be cached.
+@attrs.frozen(slots=False, eq=False, repr=False)
 class Result:
     """The score of one set of evidence under one rubric.
 
@@ -211,33 +218,79 @@ class Result:
         standard: The sum of the parts' points.
         bonus: The bonus section's points, after its cap.
         deduction: The deduction section's points (a positive number), after its cap.
-        missing: Evidence fields that rules needed and were not given.
         contestant: The unit scored, when known.
-        evidence: The validated evidence (percentages as given, 0-100).
-        scored: The points of every part, criterion and rule, and the trace
-            record, as scoring left them (read them through :attr:`parts`,
-            :attr:`items` and :attr:`trace`).
-        model: The rubric's rule model (for renderers).
-        source_name: The file the rubric was loaded from.
+        scored: The points of every part, criterion and rule, the values
+            read and the trace record, as scoring left them (read them through
+            :attr:`parts`, :attr:`items`, :attr:`evidence` and :attr:`trace`).
+        rubric: The rubric that scored (a :class:`~htx_rules.Rubric`).
         unassessed: Criteria assessed by a reviewer for which no assessment
             was given (they score 0).
         assessments: The reviewers' assessments given, by criterion id.
-        rubric_sha256: The SHA-256 of the rubric file's bytes.
+
+    Two results are equal when their points, missing fields, contestant,
+    evidence and assessments are.
     """
 
     total: Decimal
     standard: Decimal
     bonus: Decimal
     deduction: Decimal
-    missing: tuple[str, ...]
     contestant: Contestant | None
-    evidence: Mapping[str, Value] = attrs.field(repr=False)
-    scored: Scored = attrs.field(repr=False, eq=attrs.cmp_using(eq=Scored.same_points))
-    model: RubricModel = attrs.field(repr=False, eq=False)
-    source_name: str = attrs.field(repr=False, eq=False)
+    scored: Scored = attrs.field(repr=False)
+    rubric: Any = attrs.field(repr=False)
     unassessed: tuple[str, ...] = ()
     assessments: Mapping[str, Assessment] = attrs.field(factory=dict, repr=False)
-    rubric_sha256: str = attrs.field(default="", repr=False, eq=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return (
+            self.total == other.total
+            and self.standard == other.standard
+            and self.bonus == other.bonus
+            and self.deduction == other.deduction
+            and self.missing == other.missing
+            and self.contestant == other.contestant
+            and self.scored.same_points(other.scored)
+            and self.evidence == other.evidence
+            and self.unassessed == other.unassessed
+            and self.assessments == other.assessments
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Result(total={self.total!r}, standard={self.standard!r}, bonus={self.bonus!r}, "
+            f"deduction={self.deduction!r}, missing={self.missing!r}, "
+            f"contestant={self.contestant!r})"
+        )
+
+    @functools.cached_property
+    def missing(self) -> tuple[str, ...]:
+        """Evidence fields that rules needed and were not given, each once, in rubric order."""
+        return tuple(dict.fromkeys(self.scored.missing))
+
+    @functools.cached_property
+    def evidence(self) -> Mapping[str, Value]:
+        """The validated evidence (percentages as given, 0-100, as Decimals;
+        dates as dates; fields not given left out)."""
+        return self.rubric._program.evidence(self.scored.given)  # type: ignore[no-any-return]
+
+    @property
+    def model(self) -> RubricModel:
+        """The rubric's rule model (for renderers)."""
+        return self.rubric.model  # type: ignore[no-any-return]
+
+    @property
+    def source_name(self) -> str:
+        """The file the rubric was loaded from."""
+        return self.rubric.source.name  # type: ignore[no-any-return]
+
+    @property
+    def rubric_sha256(self) -> str:
+        """The SHA-256 of the rubric file's bytes."""
+        return self.rubric.sha256  # type: ignore[no-any-return]
 
     @functools.cached_property
     def evidence_sha256(self) -> str:
@@ -252,13 +305,13 @@ class Result:
     @functools.cached_property
     def parts(self) -> Mapping[str, Decimal]:
         """Points of each part, by part id."""
-        program = self.scored.program
+        program = self.rubric._program
         return program.points(program.part_ids, self.scored.parts)  # type: ignore[no-any-return]
 
     @functools.cached_property
     def items(self) -> Mapping[str, Decimal]:
         """Points of every criterion, sub-criterion and rule, by id, in rubric order."""
-        program = self.scored.program
+        program = self.rubric._program
         return program.points(program.item_ids, self.scored.items)  # type: ignore[no-any-return]
 
     @functools.cached_property
@@ -273,7 +326,7 @@ class Result:
         record = self.scored.record
         if record is None:
             return None
-        return self.scored.program.trace(record, self.evidence)  # type: ignore[no-any-return]
+        return self.rubric._program.trace(record, self.evidence)  # type: ignore[no-any-return]
 
     @functools.cached_property
     def ledger(self) -> tuple[LedgerLine, ...] | None:
@@ -303,16 +356,24 @@ class Result:
         ``lang`` is the language of the ledger's sentences; every number and
         label is the same in both.
         """
+        from htx_rules import render  # noqa: PLC0415 - renderers load when first used
+
         return render.result_to_dict(self, lang)
 
     def to_json(self, lang: Lang = "vi") -> str:
         """The result as JSON text, keys in a stable order; byte-identical for the same inputs."""
+        from htx_rules import render  # noqa: PLC0415 - renderers load when first used
+
         return render.result_to_json(self, lang)
 
     def explain(self, lang: Lang = "vi") -> str:
         """Why each criterion, bonus and deduction earned what it did, line by line."""
+        from htx_rules import render  # noqa: PLC0415 - renderers load when first used
+
         return render.explain(self, lang)
 
     def table(self, lang: Lang = "vi") -> str:
         """A text table of parts, criteria and rules with a one-line explanation each."""
+        from htx_rules import render  # noqa: PLC0415 - renderers load when first used
+
         return render.text_report(self, lang)

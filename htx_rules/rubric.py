@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import unicodedata
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal, getcontext, setcontext
 from pathlib import Path
-from typing import Any
-
-from lark import Token
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from htx_rules import model as m
-from htx_rules.builder import Builder
-from htx_rules.checker import Checker, all_items
+from htx_rules.checker import all_items
 from htx_rules.codegen import CompiledProgram
+from htx_rules.decimals import SCORING_CONTEXT
 from htx_rules.digest import sha256_hex
-from htx_rules.errors import Diagnostic, EvidenceError, EvidenceProblem, RubricCompileError
+from htx_rules.errors import (
+    Diagnostic,
+    EvidenceError,
+    EvidenceProblem,
+    RowError,
+    RubricCompileError,
+)
 from htx_rules.evaluator import highest_total
-from htx_rules.evidence import EvidenceSchema, validate_assessments
-from htx_rules.parser import parse
-from htx_rules.result import Assessment, Result, Scored, Value
+from htx_rules.evidence import EvidenceDocument, EvidenceSchema, validate_assessments
+from htx_rules.result import Assessment, Result, Value
+from htx_rules.rubric_cache import entry_key, read_entry, write_entry
 from htx_rules.source import SourceText, Span
 from htx_rules.trace import assessment_key
 
-_SCORED = tuple.__new__  # builds Scored from a tuple, skipping NamedTuple's __new__
+if TYPE_CHECKING:
+    from lark import Token
+
+_NO_JUDGMENTS: Mapping[Any, Assessment] = MappingProxyType({})
+#: the assessments of a result scored without any (read-only: results share it)
+_NO_ASSESSMENTS: Mapping[str, Assessment] = MappingProxyType({})
 
 
 class Rubric:
@@ -46,7 +57,7 @@ class Rubric:
         #: SHA-256 of the rubric file's bytes (of the text's UTF-8 for :func:`loads`)
         self.sha256 = sha256 or sha256_hex(source.text.encode("utf-8"))
         self._schema = EvidenceSchema(model.fields)
-        self._program = CompiledProgram(model, source)
+        self._program = CompiledProgram(model, source, self._schema.limits)
         self._contestants = {c.code: c for c in model.contestants}
         #: criteria whose points a reviewer gives, by id, in rubric order
         self.assessed: dict[str, m.Criterion] = {
@@ -113,37 +124,45 @@ class Rubric:
             EvidenceError: naming every field (or assessment) whose value is wrong.
         """
         who = None if contestant is None else self._contestant(contestant)
-        values = self._schema.validate(evidence, strict=strict)
-        judged: dict[str, Assessment] = {}
-        unassessed = self._all_assessed
-        scored_values: Mapping[Any, object] = values
+        program = self._program
+        judged: Mapping[str, Assessment]
+        judgments: Mapping[Any, Assessment]
         if assessments:
             judged = validate_assessments(self.assessed, assessments)
             unassessed = tuple(i for i in self.assessed if i not in judged)
-            if judged:
-                with_judgments: dict[Any, object] = dict(values)
-                for item_id, assessment in judged.items():
-                    with_judgments[assessment_key(item_id)] = assessment
-                scored_values = with_judgments
-        program = self._program
-        total, standard, bonus, deduction, parts, items, missing, *record = program.score(
-            scored_values, trace
-        )
+            judgments = {assessment_key(item_id): a for item_id, a in judged.items()}
+        else:
+            judged, unassessed, judgments = _NO_ASSESSMENTS, self._all_assessed, _NO_JUDGMENTS
+        # The generated code checks clearly valid evidence itself; anything
+        # else goes to the validator, which explains what is wrong (or returns
+        # the evidence in the form the generated code accepts).
+        # The scoring context is installed as it is, not copied as
+        # localcontext() would: scoring only reads it, and this is the hot path.
+        previous = getcontext()
+        setcontext(SCORING_CONTEXT)
+        try:
+            scored = (
+                (program.traced if trace else program.untraced)(evidence, judgments, strict)
+                if type(evidence) is dict
+                else None
+            )
+        finally:
+            setcontext(previous)
+        if scored is None:
+            values = self._schema.validate(evidence, strict=strict)
+            scored = program.score(values, trace, judgments)
+            assert scored is not None, "the generated checks refused validated evidence"
         decimals = program.decimals
         return Result(
-            decimals[total],
-            decimals[standard],
-            decimals[bonus],
-            decimals[deduction],
-            tuple(dict.fromkeys(missing)) if missing else (),
+            decimals[scored[0]],
+            decimals[scored[1]],
+            decimals[scored[2]],
+            decimals[scored[3]],
             who,
-            values,
-            _SCORED(Scored, (program, parts, items, record[0] if trace else None)),
-            self.model,
-            self.source.name,
+            scored[4],
+            self,
             unassessed,
             judged,
-            self.sha256,
         )
 
     def validate(self, evidence: Mapping[str, object], *, strict: bool = False) -> dict[str, Value]:
@@ -153,6 +172,83 @@ class Rubric:
             EvidenceError: naming every field whose value is wrong.
         """
         return self._schema.validate(evidence, strict=strict)
+
+    @overload
+    def score_many(
+        self,
+        rows: Iterable[Mapping[str, object] | EvidenceDocument],
+        *,
+        strict: bool = ...,
+        trace: bool = ...,
+        errors: Literal["raise"] = ...,
+        jobs: int = ...,
+        chunk_size: int | None = ...,
+    ) -> Iterator[Result]: ...
+
+    @overload
+    def score_many(
+        self,
+        rows: Iterable[Mapping[str, object] | EvidenceDocument],
+        *,
+        strict: bool = ...,
+        trace: bool = ...,
+        errors: Literal["keep"],
+        jobs: int = ...,
+        chunk_size: int | None = ...,
+    ) -> Iterator[Result | RowError]: ...
+
+    def score_many(
+        self,
+        rows: Iterable[Mapping[str, object] | EvidenceDocument],
+        *,
+        strict: bool = False,
+        trace: bool = True,
+        errors: Literal["raise", "keep"] = "raise",
+        jobs: int = 1,
+        chunk_size: int | None = None,
+    ) -> Iterator[Result] | Iterator[Result | RowError]:
+        """Score many sets of evidence, one result per row, in the rows' order.
+
+        Streaming: ``rows`` is read lazily and each result is yielded as soon
+        as it is scored, so that memory stays flat however many rows there are.
+        Every result is the one :meth:`score` gives for its row.
+
+        Args:
+            rows: Any iterable (a list, a generator, a file read line by line)
+                of evidence mappings, as :meth:`score` takes them, or of
+                :class:`~htx_rules.EvidenceDocument` (what
+                :func:`~htx_rules.parse_evidence_json` returns), which carry
+                the unit's code and reviewers' assessments too.
+            strict: As :meth:`score`.
+            trace: As :meth:`score`; ``trace=False`` is much faster, for runs
+                that need only the points.
+            errors: ``"raise"`` (the default): a bad row stops the run with a
+                :class:`~htx_rules.RowError` naming its position and every
+                problem; ``"keep"``: the :class:`~htx_rules.RowError` is
+                yielded in place of the row's result, and the run goes on.
+            jobs: Processes to score in: 1 (the default) scores here; N > 1
+                starts N worker processes, each compiling the rubric once from
+                its text; 0 starts one per CPU.  The results are the same,
+                in the same order, whatever ``jobs``.
+            chunk_size: Rows handed to a worker at a time (default 100).
+
+        Raises:
+            RowError: with ``errors="raise"``, at the first bad row.
+            ValueError: ``jobs``, ``chunk_size`` or ``errors`` is not valid
+                (raised at once); with ``jobs`` above 1, a rubric that cannot
+                be compiled again from its text (see ``docs/python-api.md``).
+        """
+        from htx_rules.batch import score_many  # noqa: PLC0415 - batch imports this module
+
+        return score_many(
+            self,
+            rows,
+            strict=strict,
+            trace=trace,
+            errors=errors,
+            jobs=jobs,
+            chunk_size=chunk_size,
+        )
 
     def _contestant(self, code: str | None) -> m.Contestant | None:
         if code is None:
@@ -173,7 +269,9 @@ class Rubric:
         return highest_total(self.model)
 
 
-def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Rubric:
+def loads(
+    text: str, name: str = "<string>", *, sha256: str | None = None, cache: bool = False
+) -> Rubric:
     """Compile rubric text.
 
     Args:
@@ -182,13 +280,46 @@ def loads(text: str, name: str = "<string>", *, sha256: str | None = None) -> Ru
         sha256: The SHA-256 of the bytes the text was decoded from, when it
             came from a file (:func:`load` passes it); by default, of the
             text's UTF-8 encoding.
+        cache: Use the compiled-rubric cache, as :func:`load` does (off by
+            default: text built in memory is seldom compiled twice).
 
     Raises:
         RubricSyntaxError: the text does not follow the language's grammar.
         RubricCompileError: it does, but names, types, maxima or dependencies are wrong.
     """
-    source, model = compile_model(text, name)
-    return Rubric(model, source, sha256 if sha256 is not None else sha256_hex(text.encode("utf-8")))
+    content = sha256_hex(text.encode("utf-8"))
+    digest = sha256 if sha256 is not None else content
+    if not cache:
+        return _compile(text, name, digest)
+    key = entry_key("text", content, name, digest)
+    return _cached(key, name, digest) or _keep(key, _compile(text, name, digest))
+
+
+def _compile(text: str, name: str, sha256: str) -> Rubric:
+    # The collector is paused: compiling makes many objects and no garbage
+    # cycles, and a full collection (of every module and the parser tables)
+    # in the middle would take a quarter of the time.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        source, model = compile_model(text, name)
+        return Rubric(model, source, sha256)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _cached(key: str, name: str, sha256: str) -> Rubric | None:
+    """The rubric the compiled-rubric cache holds under ``key``, if any."""
+    found = read_entry(key)
+    if isinstance(found, Rubric) and found.sha256 == sha256 and found.source.name == name:
+        return found
+    return None
+
+
+def _keep(key: str, rubric: Rubric) -> Rubric:
+    write_entry(key, rubric)
+    return rubric
 
 
 def compile_model(
@@ -205,6 +336,12 @@ def compile_model(
     Raises:
         RubricSyntaxError, RubricCompileError: as :func:`loads`.
     """
+    # The compiler's front end (and Lark) is imported when a rubric is first
+    # compiled: loading a compiled rubric from the cache does not need it.
+    from htx_rules.builder import Builder  # noqa: PLC0415
+    from htx_rules.checker import Checker  # noqa: PLC0415
+    from htx_rules.parser import parse  # noqa: PLC0415
+
     # Vietnamese typed in decomposed Unicode (an accent as a separate mark)
     # reads the same as precomposed text: names, keywords and labels match.
     source = SourceText(name, unicodedata.normalize("NFC", text))
@@ -251,29 +388,41 @@ _LOCAL_PROBLEMS = frozenset(
 )
 
 
-def load(path: str | os.PathLike[str]) -> Rubric:
+def load(path: str | os.PathLike[str], *, cache: bool = True) -> Rubric:
     """Read and compile a rubric file (UTF-8).
+
+    A rubric compiled before, with the same bytes and name by the same engine,
+    is loaded from the compiled-rubric cache instead (see
+    ``docs/python-api.md``); ``cache=False`` compiles it whatever the cache
+    holds, and leaves the cache as it is.
 
     Raises:
         OSError: the file cannot be read.
         RubricSyntaxError, RubricCompileError: as :func:`loads`.
     """
-    return load_bytes(Path(path).read_bytes(), str(path))
+    return load_bytes(Path(path).read_bytes(), str(path), cache=cache)
 
 
-def load_bytes(raw: bytes, name: str) -> Rubric:
+def load_bytes(raw: bytes, name: str, *, cache: bool = True) -> Rubric:
     """Compile a rubric file's bytes (UTF-8, with or without a byte-order mark).
 
     Args:
         raw: The file's bytes, as read; their SHA-256 is the rubric's hash.
         name: The name errors and traces show for it (usually the file's path).
+        cache: Use the compiled-rubric cache (see :func:`load`).
 
     Raises:
         RubricCompileError: the bytes are not UTF-8 (the error names the line
             and column of the first bad byte), or as :func:`loads`.
         RubricSyntaxError: as :func:`loads`.
     """
-    return loads(decode_rubric(raw, name), name=name, sha256=sha256_hex(raw))
+    digest = sha256_hex(raw)
+    if not cache:
+        return _compile(decode_rubric(raw, name), name, digest)
+    key = entry_key("bytes", digest, name, digest)
+    return _cached(key, name, digest) or _keep(
+        key, _compile(decode_rubric(raw, name), name, digest)
+    )
 
 
 def decode_rubric(raw: bytes, name: str) -> str:

@@ -54,6 +54,9 @@ class _RequiresUnmet:
     def __repr__(self) -> str:
         return "REQUIRES_UNMET"
 
+    def __reduce__(self) -> str:
+        return "REQUIRES_UNMET"  # pickled as the one token: it is compared by identity
+
 
 REQUIRES_UNMET: Final = _RequiresUnmet()
 SUM: Final = Decision("sum")
@@ -188,7 +191,9 @@ def _build(plan: TracePlan, record: tuple[Any, ...], values: Mapping[str, Value]
             decision = SUM
         else:
             raw = scaled_to_decimal[raw_value] if scaled else Decimal(raw_value)
-            explained = (token[0], token[1].scaleb(-2), token[2]) if given_percent else token
+            explained = (
+                (token[0], Decimal(token[1]).scaleb(-2), token[2]) if given_percent else token
+            )
             decision, adjustments = explain(explained)
             value = raw if exact else raw.quantize(quantum, rounding=mode)
             if value != raw:
@@ -324,6 +329,10 @@ class DecimalPoints(dict[int, Decimal]):
     def __init__(self, places: int) -> None:
         super().__init__()
         self.places = places
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as the shared table of its places, not as its contents.
+        return decimal_points, (self.places,)
 
     def __missing__(self, scaled: int) -> Decimal:
         # From text, so that the conversion is exact whatever the size.

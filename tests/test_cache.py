@@ -12,7 +12,9 @@ import pytest
 from htx_rules._resources import CACHE_VARIABLE, cache_directory
 from tests.conftest import ROOT
 
-LOAD = "import htx_rules; htx_rules.load('rubrics/2021.rules'); print('ok')"
+# Compiled each time (cache=False): a rubric loaded from the compiled-rubric
+# cache (tests/test_rubric_cache.py) would not need the parser at all.
+LOAD = "import htx_rules; htx_rules.load('rubrics/2021.rules', cache=False); print('ok')"
 
 
 def _run(env_changes: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -39,7 +39,8 @@ NASTY = (
     "\\\"); __import__('sys').exit(3) #",
 )
 
-# The only string literals the generator writes itself: statuses and adjustment kinds.
+# The only string literals the generator writes itself: statuses, adjustment kinds
+# and the separators of an ISO date.
 GENERATED_STRINGS = {
     "",
     "scored",
@@ -47,6 +48,7 @@ GENERATED_STRINGS = {
     "undefined",
     "requires_unmet",
     "out-of-range",
+    "-",
     "round",
     "max",
     "min",

@@ -1067,6 +1067,24 @@ SECTIONS = compile_rubric(
 )
 
 
+class TestEqualConstantsOfOtherExponents:
+    """A bound of 1.00 (1%) and the rounding quantum 1 are equal Decimals with
+    different exponents: the generated code must keep them apart, or 0.5 is
+    rounded to 0.50 and read as 0 points (found by the property tests)."""
+
+    def test_half_point_rounds_up_beside_a_one_percent_bound(self) -> None:
+        rubric = with_rounding(
+            'p percent "Tỷ lệ" from 1% to 60%\nx yes/no "Có"',
+            'criterion I.1 "Một nửa điểm" max 1\n  0.5 if x',
+            part_max="1",
+            places=0,
+            mode="half-up",
+        )
+        result = score_both(rubric, {"p": D("1.00"), "x": True})
+        assert points(result, "I.1") == D(1)  # 0.5 rounded half up to a whole point
+        assert result.total == D(1)
+
+
 class TestSumsAndSections:
     """Parents, parts, the bonus and deduction sections and the total."""
 
