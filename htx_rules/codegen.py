@@ -38,6 +38,7 @@ from typing import Any, Final
 import attrs
 
 from htx_rules import model as m
+from htx_rules._collector import collector_paused
 from htx_rules.checker import all_items, fields_read, kind_of, walk
 from htx_rules.decimals import ONE, SCORING_CONTEXT, ZERO
 from htx_rules.evaluator import (
@@ -1315,8 +1316,10 @@ class CompiledProgram:
         return values
 
     def trace(self, record: tuple[Any, ...], values: Any) -> TraceNode:
-        """The trace tree of a scoring, built from its record."""
-        return build_trace(self.plan, record, values)
+        """The trace tree of a scoring, built from its record (with the
+        garbage collector paused: see :mod:`htx_rules._collector`)."""
+        with collector_paused():
+            return build_trace(self.plan, record, values)
 
     def points(self, ids: dict[str, int], scaled: tuple[int, ...]) -> ScaledPoints:
         """Scaled points by id, read as Decimals."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -12,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from htx_rules import model as m
+from htx_rules._collector import collector_paused
 from htx_rules.checker import all_items
 from htx_rules.codegen import CompiledProgram
 from htx_rules.decimals import SCORING_CONTEXT
@@ -289,14 +289,9 @@ def _compile(text: str, name: str, sha256: str) -> Rubric:
     # The collector is paused: compiling makes many objects and no garbage
     # cycles, and a full collection (of every module and the parser tables)
     # in the middle would take a quarter of the time.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         source, model = compile_model(text, name)
         return Rubric(model, source, sha256)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _cached(key: str, name: str, sha256: str) -> Rubric | None:
