@@ -675,7 +675,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         tabulate(
             [
                 ["import htx_rules", f"{import_ms:.1f}"],
-                ["first compile in the process (imports Lark, loads the parser tables)", f"{first_ms:.1f}"],
+                [
+                    "first compile in the process (imports Lark, loads the parser tables)",
+                    f"{first_ms:.1f}",
+                ],
                 ["later compiles (median of 20)", f"{later_ms:.1f}"],
                 ["later compiles (best of 20)", f"{min(later):.1f}"],
             ],
