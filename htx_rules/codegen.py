@@ -438,7 +438,9 @@ class _Generator:
     def plain_sum(self, expr: m.Expr) -> bool:
         """Whether ``expr`` adds and subtracts numeric fields and constants only."""
         if isinstance(expr, m.Number):
-            return abs(expr.value) < _SMALL
+            # As small and short as evidence: at most 12 decimals.
+            exponent = expr.value.as_tuple().exponent
+            return abs(expr.value) < _SMALL and isinstance(exponent, int) and exponent >= -12
         if isinstance(expr, m.FieldRef):
             return self.fields[expr.name].type in ("count", "number", "percent", "money")
         if isinstance(expr, m.Negate):
@@ -517,10 +519,14 @@ class _Generator:
                     return None
                 return f"({left} {expr.op} {right})"
             if expr.op == "*":
-                for factor, points in ((expr.left, expr.right), (expr.right, expr.left)):
-                    count, amount = self.whole(factor), self.scaled(points)
-                    if count is not None and amount is not None:
-                        return f"({count} * {amount})"
+                # The operands keep their order: the first field read that
+                # was not given is the one the trace names.
+                count, amount = self.whole(expr.left), self.scaled(expr.right)
+                if count is not None and amount is not None:
+                    return f"({count} * {amount})"
+                amount, count = self.scaled(expr.left), self.whole(expr.right)
+                if count is not None and amount is not None:
+                    return f"({amount} * {count})"
             return None
         if isinstance(expr, m.Call) and expr.function in ("min", "max"):
             args = [self.scaled(a) for a in expr.args]

@@ -73,7 +73,8 @@ def _as_number(value: object) -> int | Decimal | _Problem:
         assert isinstance(value, Decimal)
         if not value.is_finite():
             return _Problem("evidence-not-finite")
-        if abs(value) >= LIMIT:
+        # copy_abs() is exact: abs() would round to the caller's context.
+        if value.copy_abs() >= LIMIT:
             return _Problem("evidence-too-large", limit=LIMIT)
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
@@ -97,6 +98,12 @@ def _bounds(field: m.Field) -> tuple[Decimal, Decimal]:
     if field.type == "count":
         low = max(low, ZERO)
     return low, high
+
+
+def _within_limit(bounds: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
+    """A field's bounds, no wider than the size limit (a declared bound may be)."""
+    low, high = bounds
+    return max(low, -LIMIT), min(high, LIMIT)
 
 
 def _fast_bounds(field: m.Field) -> tuple[Decimal, Decimal]:
@@ -213,7 +220,7 @@ class EvidenceSchema:
         #: what the validator accepts, for the checks generated scoring code inlines
         self.limits = EvidenceLimits(
             {
-                f.name: _bounds(f)
+                f.name: _within_limit(_bounds(f))
                 for f in fields
                 if f.type in ("count", "number", "percent", "money")
             },

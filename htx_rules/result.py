@@ -268,7 +268,8 @@ class Result:
 
     @functools.cached_property
     def missing(self) -> tuple[str, ...]:
-        """Evidence fields that rules needed and were not given, each once, in rubric order."""
+        """Evidence fields that rules needed and were not given, each once, in the order
+        the rules were scored (the dependency order)."""
         return tuple(dict.fromkeys(self.scored.missing))
 
     @functools.cached_property

@@ -128,7 +128,12 @@ class Rubric:
         judged: Mapping[str, Assessment]
         judgments: Mapping[Any, Assessment]
         if assessments:
-            judged = validate_assessments(self.assessed, assessments)
+            try:
+                judged = validate_assessments(self.assessed, assessments)
+            except EvidenceError:
+                # Wrong evidence is reported first, as when evidence is checked alone.
+                self._schema.validate(evidence, strict=strict)
+                raise
             unassessed = tuple(i for i in self.assessed if i not in judged)
             judgments = {assessment_key(item_id): a for item_id, a in judged.items()}
         else:
