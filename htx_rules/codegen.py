@@ -40,7 +40,7 @@ import attrs
 from htx_rules import model as m
 from htx_rules._collector import collector_paused
 from htx_rules.checker import all_items, fields_read, kind_of, walk
-from htx_rules.decimals import ONE, SCORING_CONTEXT, ZERO
+from htx_rules.decimals import SCORING_CONTEXT, ZERO
 from htx_rules.evaluator import (
     RunResult,
     Undefined,
@@ -61,7 +61,6 @@ from htx_rules.trace import (
     assessment_key,
     build_trace,
     decimal_points,
-    to_decimal,
 )
 
 #: the scoring context, trapping Rounded: quantizing in it fails when digits
@@ -152,7 +151,6 @@ class _Writer:
         self.namespace: dict[str, Any] = {
             "Decimal": Decimal,
             "ZERO": ZERO,
-            "ONE": ONE,
             "DecimalException": decimal.DecimalException,
             "Undefined": Undefined,
             "_divide": _divide,
@@ -166,7 +164,6 @@ class _Writer:
             "_absent": _absent,
             "_not_given": _not_given,
             "_divide_rounded": divide_rounded,
-            "_to_decimal": to_decimal,
             "MissingMark": MissingMark,
             "UndefinedMark": UndefinedMark,
             "REQUIRES_UNMET": REQUIRES_UNMET,
@@ -248,8 +245,6 @@ class _Generator:
         self.evidence = evidence
         #: the local variable holding each field's value (None when not given)
         self.local = {f.name: f"f{number}" for number, f in enumerate(model.fields)}
-        #: the order of the values scoring returns as read (``given``)
-        self.layout = tuple(f.name for f in model.fields)
         #: whether a field read raises KeyError when not given (see reads_first)
         self.guarded = True
         self.source = source
@@ -322,12 +317,11 @@ class _Generator:
                 low, high = self.evidence.bounds[field.name]
                 whole_low = _literal_or_const(out, _whole_bound(low, limit, decimal.ROUND_CEILING))
                 whole_high = _literal_or_const(out, _whole_bound(high, limit, decimal.ROUND_FLOOR))
-                whole = f"{f}.__class__ is not int or not {whole_low} <= {f} <= {whole_high}"
-                quantum = out.const(Decimal(1).scaleb(-self.evidence.max_decimals))
-                if field.type == "count":
-                    out.line(1, f"if {whole}:")
-                else:
-                    out.line(1, f"if {whole}:")
+                out.line(
+                    1, f"if {f}.__class__ is not int or not {whole_low} <= {f} <= {whole_high}:"
+                )
+                if field.type != "count":
+                    quantum = out.const(Decimal(1).scaleb(-self.evidence.max_decimals))
                     lower = "<" if low == -limit else "<="
                     upper = "<" if high == limit else "<="
                     # The number of decimals: quantizing a non-zero value to
@@ -357,8 +351,8 @@ class _Generator:
         # A key left over is not a declared field: let the validator name it.
         out.line(1, f"if len(evidence) != {len(self.model.fields)} - absent: return None")
         out.line(1, "if strict and not_given: return None")
-        given = "".join(f"{self.local[name]}, " for name in self.layout)
-        out.line(1, f"given = ({given})")
+        given = "".join(f"{local}, " for local in self.local.values())
+        out.line(1, f"given = ({given})")  # in the rubric's order of fields
 
     # ------------------------------------------------------------ expressions, real units
 
@@ -1101,8 +1095,9 @@ def reads_first(scoring: m.Scoring) -> bool:
     it (a branch, a division by zero, a rounding).
 
     Then the rule is missing exactly when one of its fields is not given,
-    and the untraced code checks that up front instead of raising KeyError
-    at the read — the same outcome, without an exception.
+    and the generated code checks that up front instead of raising KeyError
+    at the read — the same outcome, without an exception (the traced code
+    names the first of them the rule reads, as the reference does).
     """
     if isinstance(scoring, m.Formula):
         return _read_last(scoring.expr)
@@ -1258,10 +1253,8 @@ class CompiledProgram:
         self.part_ids = {part.id: index for index, part in enumerate(model.parts)}
         #: scaled points to Decimals
         self.decimals = decimal_points(self.places)
-        # Each field in rubric order, with its place among the values scoring
-        # read (``given``, in the generated code's order) and its type.
-        read_order = {name: index for index, name in enumerate(untraced.layout)}
-        self._reading = tuple((f.name, read_order[f.name], f.type) for f in model.fields)
+        #: each field with its place among the values scoring read (``given``) and its type
+        self._reading = tuple((f.name, index, f.type) for index, f in enumerate(model.fields))
 
     @functools.cached_property
     def plan(self) -> TracePlan:
