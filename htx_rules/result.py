@@ -24,6 +24,7 @@ from htx_rules.source import Span
 
 if TYPE_CHECKING:
     from htx_rules.decimals import Lang
+    from htx_rules.rubric import Rubric
 
 # An evidence value in the engine: counts (and other whole numbers given as
 # such) stay ``int``; other numbers are ``Decimal``; never ``float``.
@@ -237,7 +238,7 @@ class Result:
     deduction: Decimal
     contestant: Contestant | None
     scored: Scored = attrs.field(repr=False)
-    rubric: Any = attrs.field(repr=False)
+    rubric: Rubric = attrs.field(repr=False)
     unassessed: tuple[str, ...] = ()
     assessments: Mapping[str, Assessment] = attrs.field(factory=dict, repr=False)
 
@@ -276,22 +277,22 @@ class Result:
     def evidence(self) -> Mapping[str, Value]:
         """The validated evidence (percentages as given, 0-100, as Decimals;
         dates as dates; fields not given left out)."""
-        return self.rubric._program.evidence(self.scored.given)  # type: ignore[no-any-return]
+        return self.rubric._program.evidence(self.scored.given)
 
     @property
     def model(self) -> RubricModel:
         """The rubric's rule model (for renderers)."""
-        return self.rubric.model  # type: ignore[no-any-return]
+        return self.rubric.model
 
     @property
     def source_name(self) -> str:
         """The file the rubric was loaded from."""
-        return self.rubric.source.name  # type: ignore[no-any-return]
+        return self.rubric.source.name
 
     @property
     def rubric_sha256(self) -> str:
         """The SHA-256 of the rubric file's bytes."""
-        return self.rubric.sha256  # type: ignore[no-any-return]
+        return self.rubric.sha256
 
     @functools.cached_property
     def evidence_sha256(self) -> str:
@@ -307,13 +308,13 @@ class Result:
     def parts(self) -> Mapping[str, Decimal]:
         """Points of each part, by part id."""
         program = self.rubric._program
-        return program.points(program.part_ids, self.scored.parts)  # type: ignore[no-any-return]
+        return program.points(program.part_ids, self.scored.parts)
 
     @functools.cached_property
     def items(self) -> Mapping[str, Decimal]:
         """Points of every criterion, sub-criterion and rule, by id, in rubric order."""
         program = self.rubric._program
-        return program.points(program.item_ids, self.scored.items)  # type: ignore[no-any-return]
+        return program.points(program.item_ids, self.scored.items)
 
     @functools.cached_property
     def trace(self) -> TraceNode | None:
@@ -327,7 +328,7 @@ class Result:
         record = self.scored.record
         if record is None:
             return None
-        return self.rubric._program.trace(record, self.evidence)  # type: ignore[no-any-return]
+        return self.rubric._program.trace(record, self.evidence)
 
     @functools.cached_property
     def ledger(self) -> tuple[LedgerLine, ...] | None:
