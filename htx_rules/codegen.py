@@ -28,7 +28,6 @@ import datetime
 import decimal
 import functools
 import marshal
-import operator
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -42,6 +41,7 @@ from htx_rules._collector import collector_paused
 from htx_rules.checker import all_items, fields_read, kind_of, walk
 from htx_rules.decimals import SCORING_CONTEXT, ZERO
 from htx_rules.evaluator import (
+    _COMPARE,
     RunResult,
     Undefined,
     _Compiler,
@@ -69,14 +69,6 @@ _TRAP_ROUNDED: Final = SCORING_CONTEXT.copy()
 _TRAP_ROUNDED.traps[decimal.Rounded] = True
 
 _OPS: Final = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!="}
-_OPERATORS: Final = {
-    ">=": operator.ge,
-    "<=": operator.le,
-    ">": operator.gt,
-    "<": operator.lt,
-    "=": operator.eq,
-    "!=": operator.ne,
-}
 #: the comparison with its sides swapped: ``c < x`` is ``x > c``
 _MIRRORED: Final = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "=", "!=": "!="}
 #: the largest numerator or denominator of a constant a ratio is compared
@@ -385,7 +377,7 @@ class _Generator:
                     assert isinstance(ratio, m.Arithmetic)
                     return (
                         f"_ratio_compare({self.real(ratio.left)}, {self.real(ratio.right)}, "
-                        f"{fraction[0]}, {fraction[1]}, {out.const(_OPERATORS[op])}, "
+                        f"{fraction[0]}, {fraction[1]}, {out.const(_COMPARE[op])}, "
                         f"{out.const(ratio.span)})"
                     )
             left, right = self.percent_units(expr.left), self.percent_units(expr.right)
